@@ -1,0 +1,32 @@
+/**
+ * Who is acting. Every engine call takes an Actor; the transport resolves it from
+ * credentials. Roles beyond `admin` arrive with the access issue; until then an
+ * API key acts with the role stored on it.
+ */
+import { ForbiddenError } from '../errors.ts';
+
+/** The caller of an engine operation. */
+export interface Actor {
+  workspaceId: string;
+  /** What authenticated: an API key, a workspace member, or the system itself (CLI, boot). */
+  kind: 'apiKey' | 'member' | 'system';
+  /** The API key's, member's or system task's id. */
+  id: string;
+  /** Role name: `admin`, `member`, `viewer`, or a custom role. */
+  role: string;
+}
+
+/** True when the actor may manage metadata, keys and other admin resources. */
+export function isAdmin(actor: Actor): boolean {
+  return actor.kind === 'system' || actor.role === 'admin';
+}
+
+/** Throws FORBIDDEN unless the actor is an admin. */
+export function requireAdmin(actor: Actor, action: string): void {
+  if (!isAdmin(actor)) throw new ForbiddenError(`Only admins may ${action}`);
+}
+
+/** An actor for the system's own work in a workspace (CLI, seeding). */
+export function systemActor(workspaceId: string): Actor {
+  return { workspaceId, kind: 'system', id: 'system', role: 'admin' };
+}

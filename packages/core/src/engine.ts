@@ -1,0 +1,35 @@
+/**
+ * The engine: one object holding every core service over one database. Servers,
+ * the CLI and tests create one with `createEngine` and call its services.
+ */
+import { openDatabase, type Database, type DatabaseOptions } from './db/database.ts';
+import { migrate } from './db/migrator.ts';
+import { createMetadataService } from './metadata/metadata-service.ts';
+import { createRecordService } from './records/record-service.ts';
+import { createWorkspaceService } from './workspaces/workspace-service.ts';
+
+/** Creates the engine's services over an open database. */
+export function createEngine(db: Database) {
+  return {
+    db,
+    metadata: createMetadataService(db),
+    records: createRecordService(db),
+    workspaces: createWorkspaceService(db),
+    close: () => db.close(),
+  };
+}
+
+/** The engine. */
+export type Engine = ReturnType<typeof createEngine>;
+
+/** Opens the database, applies pending migrations, and creates the engine. */
+export async function startEngine(options: DatabaseOptions): Promise<Engine> {
+  const db = await openDatabase(options);
+  try {
+    await migrate(db.sql);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  return createEngine(db);
+}

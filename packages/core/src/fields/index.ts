@@ -1,0 +1,57 @@
+/**
+ * The field type registry: every field type module, by its FieldType name.
+ * Adding a field type is adding a module and one line here.
+ */
+import { booleanField } from './boolean.ts';
+import { currencyField } from './currency.ts';
+import { dateField } from './date.ts';
+import { datetimeField } from './datetime.ts';
+import { emailField } from './email.ts';
+import { integerField } from './integer.ts';
+import { jsonField } from './json.ts';
+import { longTextField } from './long-text.ts';
+import { multiSelectField } from './multi-select.ts';
+import { numberField } from './number.ts';
+import { phoneField } from './phone.ts';
+import { ratingField } from './rating.ts';
+import { relationField } from './relation.ts';
+import { selectField } from './select.ts';
+import { textField } from './text.ts';
+import { urlField } from './url.ts';
+import type { FieldTypeModule, FieldTypeName } from './types.ts';
+
+export type * from './types.ts';
+
+/** Every field type module, in the order of the API's `enum FieldType`. */
+export const fieldTypes: readonly FieldTypeModule[] = [
+  textField,
+  longTextField,
+  numberField,
+  integerField,
+  currencyField,
+  booleanField,
+  dateField,
+  datetimeField,
+  selectField,
+  multiSelectField,
+  emailField,
+  phoneField,
+  urlField,
+  ratingField,
+  jsonField,
+  relationField,
+];
+
+const byName = new Map<string, FieldTypeModule>(fieldTypes.map((m) => [m.type, m]));
+
+/** The module of a field type; throws for an unknown name (metadata validates names first). */
+export function fieldType(name: FieldTypeName): FieldTypeModule {
+  const module = byName.get(name);
+  if (!module) throw new Error(`Unknown field type ${name}`);
+  return module;
+}
+
+/** True when `name` is a known field type. */
+export function isFieldTypeName(name: unknown): name is FieldTypeName {
+  return typeof name === 'string' && byName.has(name);
+}

@@ -1,0 +1,24 @@
+/**
+ * @relata/core: Relata's engine. Metadata, field types, records, migrations.
+ * No GraphQL inside: every capability is a plain TypeScript call.
+ */
+export * from './errors.ts';
+export * from './access/actor.ts';
+export * from './db/database.ts';
+export * from './db/migrator.ts';
+export type * from './db/sql-client.ts';
+export { DataDirLockedError } from './db/data-dir-lock.ts';
+export * from './engine.ts';
+export { fieldTypes, fieldType, isFieldTypeName } from './fields/index.ts';
+export type * from './fields/types.ts';
+export * from './metadata/names.ts';
+export type * from './metadata/workspace-metadata.ts';
+export type * from './metadata/metadata-service.ts';
+export type { FieldInput } from './metadata/field-definition.ts';
+export * from './records/record-service.ts';
+export type * from './records/record-row.ts';
+export type { RecordFilter } from './records/query/filter.ts';
+export { ORDER_DIRECTIONS, type OrderByItem, type OrderDirection } from './records/query/order.ts';
+export type { RecordInput } from './records/record-input.ts';
+export * from './workspaces/workspace-service.ts';
+export { API_KEY_PATTERN } from './workspaces/api-keys.ts';

@@ -1,0 +1,75 @@
+/**
+ * What a filter or an ordering can name on a record type: its fields, and the
+ * system columns `id`, `createdAt` and `updatedAt`, each with the module that
+ * knows its operators and the SQL expressions to filter and sort by.
+ */
+import { fieldType } from '../../fields/index.ts';
+import { equalityOperators } from '../../fields/operators.ts';
+import type { FieldMeta, FieldTypeModule } from '../../fields/types.ts';
+import { fieldExpr, sqlLiteral } from '../../metadata/record-indexes.ts';
+import type { ObjectTypeMeta } from '../../metadata/workspace-metadata.ts';
+
+/** A name a filter or orderBy may use. */
+export interface Filterable {
+  name: string;
+  module: FieldTypeModule;
+  field: FieldMeta;
+  /** Expression for filter operators. */
+  filterExpr: string;
+  /** Raw JSON of the value (for JSON-aware operators); same as filterExpr for columns. */
+  jsonExpr: string;
+  /** Expression to order by (a column's native type orders and compares fastest). */
+  sortExpr: string;
+  sortable: boolean;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** True when `value` is a UUID string. */
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && UUID.test(value);
+}
+
+/** The record id as a filterable: UUID equality only. */
+const idModule: FieldTypeModule = {
+  ...fieldType('TEXT'),
+  operators: (({ eq, neq, in: inOp, notIn }) => ({ eq, neq, in: inOp, notIn }))(equalityOperators('uuid')) as FieldTypeModule['operators'],
+  normalize: (input) =>
+    isUuid(input) ? { ok: true, value: input.toLowerCase() } : { ok: false, code: 'INVALID_FORMAT', message: 'must be a record id (UUID)' },
+  parseOperand: undefined,
+};
+
+function systemField(apiName: string, type: FieldMeta['type']): FieldMeta {
+  return {
+    id: '', apiName, label: apiName, description: null, type, required: true, unique: false, indexed: false,
+    searchable: false, defaultValue: null, options: {}, source: 'system', position: -1,
+  };
+}
+
+// Timestamps filter on their canonical ISO text (what DATETIME fields store), and sort on the column.
+const isoText = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** Every name a filter or ordering may use on `type`, by name. */
+export function filterables(type: ObjectTypeMeta): Map<string, Filterable> {
+  const map = new Map<string, Filterable>();
+  map.set('id', {
+    name: 'id', module: idModule, field: systemField('id', 'TEXT'),
+    filterExpr: '"id"', jsonExpr: '"id"', sortExpr: '"id"', sortable: true,
+  });
+  for (const [name, column] of [['createdAt', '"created_at"'], ['updatedAt', '"updated_at"']] as const) {
+    map.set(name, {
+      name, module: fieldType('DATETIME'), field: systemField(name, 'DATETIME'),
+      filterExpr: isoText(column), jsonExpr: column, sortExpr: column, sortable: true,
+    });
+  }
+  for (const field of type.fields) {
+    const module = fieldType(field.type);
+    // The very expression of the field's index, so the planner can use it.
+    const expr = fieldExpr(field);
+    map.set(field.apiName, {
+      name: field.apiName, module, field,
+      filterExpr: expr, jsonExpr: `(data->${sqlLiteral(field.apiName)})`, sortExpr: expr, sortable: module.sortable,
+    });
+  }
+  return map;
+}
