@@ -37,7 +37,9 @@ export function normalizeChoiceOptions(options: unknown): { options: Record<stri
     errors.push({ field: 'choices', code: 'INVALID_TYPE', message: 'must be a list of choices' });
     return { options: { choices: [] }, errors };
   }
-  if (choices.length === 0) errors.push({ field: 'choices', code: 'INVALID_OPTION', message: 'must have at least one choice' });
+  if (choices.length === 0) {
+    errors.push({ field: 'choices', code: 'INVALID_OPTION', message: 'must have at least one choice' });
+  }
 
   const seen = new Set<string>();
   const normalized: Choice[] = [];
@@ -66,8 +68,9 @@ function normalizeChoice(choice: unknown, index: number, path: string, errors: F
   rejectUnknownKeys(choice as Record<string, unknown>, ['value', 'label', 'color', 'position'], errors, `${path}.`);
 
   if (isUnset(value)) errors.push({ field: `${path}.value`, code: 'REQUIRED_OPTION', message: 'is required' });
-  else if (typeof value !== 'string') errors.push({ field: `${path}.value`, code: 'INVALID_TYPE', message: 'must be a string' });
-  else if (!CHOICE_VALUE_PATTERN.test(value)) {
+  else if (typeof value !== 'string') {
+    errors.push({ field: `${path}.value`, code: 'INVALID_TYPE', message: 'must be a string' });
+  } else if (!CHOICE_VALUE_PATTERN.test(value)) {
     errors.push({
       field: `${path}.value`,
       code: 'INVALID_OPTION',

@@ -8,8 +8,9 @@ import { equalityOperators, rangeOperators } from './operators.ts';
 import { asOptionsObject, isUnset, optionError, rejectUnknownKeys } from './options.ts';
 import type { FieldTypeModule, NormalizeResult } from './types.ts';
 
-/** Most digits before and after the decimal point (fits `numeric(21,6)`). */
+/** Most digits before the decimal point of an amount (with the next, fits `numeric(21,6)`). */
 export const AMOUNT_MAX_INTEGER_DIGITS = 15;
+/** Most digits after the decimal point of an amount: enough for crypto and unit prices. */
 export const AMOUNT_MAX_FRACTION_DIGITS = 6;
 
 const DECIMAL = /^([+-]?)(\d+)(?:\.(\d+))?$/;
@@ -33,10 +34,12 @@ export function parseDecimal(input: unknown): NormalizeResult {
   const [, sign = '', digits = '', fraction = ''] = match;
   const integer = digits.replace(/^0+(?=\d)/, '');
   if (integer.length > AMOUNT_MAX_INTEGER_DIGITS) {
-    return { ok: false, code: 'OUT_OF_RANGE', message: `must have at most ${AMOUNT_MAX_INTEGER_DIGITS} digits before the decimal point` };
+    const message = `must have at most ${AMOUNT_MAX_INTEGER_DIGITS} digits before the decimal point`;
+    return { ok: false, code: 'OUT_OF_RANGE', message };
   }
   if (fraction.length > AMOUNT_MAX_FRACTION_DIGITS) {
-    return { ok: false, code: 'INVALID_FORMAT', message: `must have at most ${AMOUNT_MAX_FRACTION_DIGITS} decimal places` };
+    const message = `must have at most ${AMOUNT_MAX_FRACTION_DIGITS} decimal places`;
+    return { ok: false, code: 'INVALID_FORMAT', message };
   }
   const isZero = /^0*$/.test(integer + fraction);
   const value = `${sign === '-' && !isZero ? '-' : ''}${integer}${fraction ? `.${fraction}` : ''}`;

@@ -26,7 +26,9 @@ export function parseDate(input: unknown): NormalizeResult {
   if (!match) return { ok: false, code: 'INVALID_FORMAT', message: 'must be a date in YYYY-MM-DD form' };
   const [year, month, day] = match.slice(1).map(Number) as [number, number, number];
   if (year < 1) return { ok: false, code: 'OUT_OF_RANGE', message: 'must be between 0001-01-01 and 9999-12-31' };
-  if (!isCalendarDate(year, month, day)) return { ok: false, code: 'INVALID_FORMAT', message: 'must be a real calendar date' };
+  if (!isCalendarDate(year, month, day)) {
+    return { ok: false, code: 'INVALID_FORMAT', message: 'must be a real calendar date' };
+  }
   return { ok: true, value: input };
 }
 

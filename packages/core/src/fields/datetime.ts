@@ -10,8 +10,13 @@ import { noOptions } from './options.ts';
 import type { FieldTypeModule, NormalizeResult } from './types.ts';
 
 // Date, `T` (or a space, as RFC 3339 allows), hh:mm[:ss[.fraction]], then `Z` or ±hh[:]mm.
-const DATETIME =
-  /^(?<year>\d{4})-(?<month>\d{2})-(?<day>\d{2})[Tt ](?<hour>\d{2}):(?<minute>\d{2})(?::(?<second>\d{2})(?:\.(?<fraction>\d{1,9}))?)?(?:(?<zulu>[Zz])|(?<sign>[+-])(?<offsetHour>\d{2}):?(?<offsetMinute>\d{2}))$/;
+const DATETIME = new RegExp(
+  [
+    '^(?<year>\\d{4})-(?<month>\\d{2})-(?<day>\\d{2})',
+    '[Tt ](?<hour>\\d{2}):(?<minute>\\d{2})(?::(?<second>\\d{2})(?:\\.(?<fraction>\\d{1,9}))?)?',
+    '(?:[Zz]|(?<sign>[+-])(?<offsetHour>\\d{2}):?(?<offsetMinute>\\d{2}))$',
+  ].join(''),
+);
 
 const INVALID: NormalizeResult = {
   ok: false,

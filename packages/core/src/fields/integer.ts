@@ -3,8 +3,9 @@ import { equalityOperators, rangeOperators } from './operators.ts';
 import { noOptions } from './options.ts';
 import type { FieldTypeModule, NormalizeResult } from './types.ts';
 
-/** Smallest and largest INTEGER values: GraphQL `Int` is a signed 32-bit integer. */
+/** Smallest INTEGER value: GraphQL `Int` is a signed 32-bit integer. */
 export const INT_MIN = -2_147_483_648;
+/** Largest INTEGER value. */
 export const INT_MAX = 2_147_483_647;
 
 /** Validates a 32-bit integer; shared by types whose values are GraphQL `Int`s. */

@@ -29,7 +29,9 @@ class JsonValueError extends Error {
  */
 function toJson(value: unknown, path: string, depth: number): unknown {
   const at = path ? ` at ${path}` : '';
-  if (depth > JSON_MAX_DEPTH) throw new JsonValueError('INVALID_FORMAT', `must be nested at most ${JSON_MAX_DEPTH} levels deep`);
+  if (depth > JSON_MAX_DEPTH) {
+    throw new JsonValueError('INVALID_FORMAT', `must be nested at most ${JSON_MAX_DEPTH} levels deep`);
+  }
   if (value === null || typeof value === 'boolean') return value;
   if (typeof value === 'string') {
     if (hasUnstorableCharacters(value)) {
@@ -107,7 +109,7 @@ export const jsonField: FieldTypeModule = {
     },
     hasKey: {
       operand: 'string',
-      description: 'Is an object with this top-level key (or an array with this string).',
+      description: 'Has this top-level object key, or is or contains this string (jsonb ?).',
       sql: (c, v) => `${c.expr} ? ${c.param(String(v))}`,
     },
     isNull: isNullOperator,

@@ -58,5 +58,6 @@ export function isUnset(value: unknown): value is undefined | null {
  * record values, not options).
  */
 export function optionError(path: string, result: NormalizeResult & { ok: false }): FieldError {
-  return { field: path, code: result.code === 'INVALID_TYPE' ? 'INVALID_TYPE' : 'INVALID_OPTION', message: result.message };
+  const code = result.code === 'INVALID_TYPE' ? 'INVALID_TYPE' : 'INVALID_OPTION';
+  return { field: path, code, message: result.message };
 }

@@ -5,8 +5,9 @@ import { equalityOperators, rangeOperators } from './operators.ts';
 import { asOptionsObject, isUnset, rejectUnknownKeys } from './options.ts';
 import type { FieldMeta, FieldTypeModule } from './types.ts';
 
-/** Scale used when options name none, and the largest scale allowed. */
+/** The scale when options name none. */
 export const RATING_DEFAULT_MAX = 5;
+/** The largest scale allowed. */
 export const RATING_MAX_MAX = 10;
 
 function normalizeRatingOptions(options: unknown): { options: Record<string, unknown>; errors: FieldError[] } {

@@ -8,10 +8,10 @@ import { equalityOperators, textExpr } from './operators.ts';
 import { asOptionsObject, isUnset, rejectUnknownKeys } from './options.ts';
 import type { FieldTypeModule, NormalizeResult, OptionsContext } from './types.ts';
 
-/** Relation kinds of the API contract, and the ones this version implements. */
+/** Relation kinds of the API contract (only MANY_TO_ONE is implemented yet). */
 export const RELATION_KINDS = ['MANY_TO_ONE', 'ONE_TO_MANY', 'MANY_TO_MANY'] as const;
 const SUPPORTED_KINDS: readonly string[] = ['MANY_TO_ONE'];
-/** Delete behaviours of the API contract, and the ones this version implements. */
+/** Delete behaviours of the API contract (only SET_NULL is implemented yet). */
 export const ON_DELETE_ACTIONS = ['SET_NULL', 'CASCADE', 'RESTRICT'] as const;
 const SUPPORTED_ON_DELETE: readonly string[] = ['SET_NULL'];
 
@@ -31,7 +31,7 @@ function checkChoice(
   } else if (!all.includes(value)) {
     errors.push({ field: path, code: 'INVALID_OPTION', message: `must be one of ${all.join(', ')}` });
   } else if (!supported.includes(value)) {
-    errors.push({ field: path, code: 'UNSUPPORTED', message: `${value} is not supported yet` });
+    errors.push({ field: path, code: 'UNSUPPORTED', message: `is not supported yet (only ${supported.join(', ')})` });
   }
 }
 
@@ -43,16 +43,22 @@ function normalizeRelationOptions(
   const input = asOptionsObject(options, errors);
   const { targets, ...rest } = input;
   // `targets` is the contract's polymorphic form: named, so its error can say "not yet".
-  if (!isUnset(targets)) errors.push({ field: 'targets', code: 'UNSUPPORTED', message: 'polymorphic relations are not supported yet' });
+  if (!isUnset(targets)) {
+    const message = 'is not supported yet (polymorphic relations come later)';
+    errors.push({ field: 'targets', code: 'UNSUPPORTED', message });
+  }
   rejectUnknownKeys(rest, ['target', 'kind', 'inverseApiName', 'onDelete'], errors);
   const { target, inverseApiName } = rest;
   const kind = rest.kind ?? 'MANY_TO_ONE';
   const onDelete = rest.onDelete ?? 'SET_NULL';
 
-  if (isUnset(target)) errors.push({ field: 'target', code: 'REQUIRED_OPTION', message: 'is required' });
-  else if (typeof target !== 'string') errors.push({ field: 'target', code: 'INVALID_TYPE', message: 'must be a string' });
-  else if (!ctx.hasObjectType(target)) {
-    errors.push({ field: 'target', code: 'INVALID_OPTION', message: 'must be the apiName of a record type in the workspace' });
+  if (isUnset(target)) {
+    errors.push({ field: 'target', code: 'REQUIRED_OPTION', message: 'is required' });
+  } else if (typeof target !== 'string') {
+    errors.push({ field: 'target', code: 'INVALID_TYPE', message: 'must be a string' });
+  } else if (!ctx.hasObjectType(target)) {
+    const message = 'must be the apiName of a record type in the workspace';
+    errors.push({ field: 'target', code: 'INVALID_OPTION', message });
   }
   checkChoice('kind', kind, RELATION_KINDS, SUPPORTED_KINDS, errors);
   checkChoice('onDelete', onDelete, ON_DELETE_ACTIONS, SUPPORTED_ON_DELETE, errors);

@@ -6,7 +6,11 @@ import type { FieldTypeModule, NormalizeResult } from './types.ts';
 /** Longest URL, in characters, checked on the canonical form (percent-encoding lengthens it). */
 export const URL_MAX_LENGTH = 2048;
 
-const TOO_LONG: NormalizeResult = { ok: false, code: 'TOO_LONG', message: `must be at most ${URL_MAX_LENGTH} characters` };
+const TOO_LONG: NormalizeResult = {
+  ok: false,
+  code: 'TOO_LONG',
+  message: `must be at most ${URL_MAX_LENGTH} characters`,
+};
 
 /** Parses `input` as an http(s) URL; the error says why not. */
 function parseHttpUrl(input: string): NormalizeResult {

@@ -61,7 +61,7 @@ export function resolveFieldDefinition(
   }
   const resolvedOptions = module.normalizeOptions(input.options ?? {}, ctx);
   for (const e of resolvedOptions.errors) {
-    errors.add(`${path}.${e.field.startsWith('options') ? e.field : `options.${e.field}`}`, e.code, e.message);
+    errors.add(e.field === '' ? `${path}.options` : `${path}.options.${e.field}`, e.code, e.message);
   }
   const label = typeof input.label === 'string' && input.label.trim() ? input.label.trim() : labelFromApiName(input.apiName ?? '');
   const field: Omit<FieldMeta, 'id' | 'source' | 'position'> = {

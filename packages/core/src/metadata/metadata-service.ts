@@ -42,7 +42,7 @@ export interface ObjectTypeUpdate {
 }
 
 /** Changes to a field; apiName is its identity and does not change. */
-export type FieldUpdate = Partial<Omit<FieldInput, 'apiName'>>;
+export type FieldUpdate = { [K in Exclude<keyof FieldInput, 'apiName'>]?: FieldInput[K] | null };
 
 /** Who added a type or field: a plugin's name, or `custom`. */
 export interface ChangeOptions {

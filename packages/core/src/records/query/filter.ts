@@ -122,6 +122,10 @@ function parseOperand(
       errors.add(path, 'INVALID_TYPE', 'must be true or false');
       return INVALID;
     case 'string':
+      if (typeof operand === 'string' && operand.includes('\u0000')) {
+        errors.add(path, 'INVALID_FORMAT', 'must not contain NUL characters');
+        return INVALID;
+      }
       if (typeof operand === 'string') return operand;
       errors.add(path, 'INVALID_TYPE', 'must be a string');
       return INVALID;

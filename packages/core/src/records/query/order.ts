@@ -77,6 +77,7 @@ export function keysetCondition(keys: SortKey[], values: unknown[], params: SqlP
       after = key.nullsFirst ? beyond : `(${beyond} OR ${key.expr} IS NULL)`;
     }
     if (after !== 'FALSE') branches.push([...equalSoFar, after].join(' AND '));
+    if (i === keys.length - 1) return;
     equalSoFar.push(value === null || value === undefined ? `${key.expr} IS NULL` : `${key.expr} = ${params.add(value)}`);
   });
   return branches.length ? `(${branches.map((b) => `(${b})`).join(' OR ')})` : 'FALSE';

@@ -1,0 +1,32 @@
+/** `relata api-key ...`: manages the API keys of a workspace. */
+import { NotFoundError } from '@relata/core';
+import { Command } from 'commander';
+import { ENVIRONMENT_HELP, requireUuids, withEngine } from './common.ts';
+
+/** The `api-key` command group. */
+export function apiKeyCommand(): Command {
+  const group = new Command('api-key').description('manage API keys');
+
+  group
+    .command('revoke')
+    .description('revoke an API key: it stops working on the next request')
+    .argument('<id>', 'id of the API key (printed by `relata workspace create`)')
+    .requiredOption('--workspace <workspaceId>', 'id of the workspace the key belongs to')
+    .addHelpText('after', ENVIRONMENT_HELP)
+    .action(async (id: string, options: { workspace: string }) => {
+      requireUuids({ id, workspace: options.workspace });
+      await withEngine(async (engine) => {
+        const revoked = await engine.workspaces.revokeApiKey(options.workspace, id);
+        if (!revoked) {
+          throw new NotFoundError(
+            `No active API key ${id} in workspace ${options.workspace}: ` +
+              'it does not exist, belongs to another workspace, or is already revoked.',
+            { id, workspaceId: options.workspace },
+          );
+        }
+        console.log(`Revoked API key ${id} of workspace ${options.workspace}. It stops working on the next request.`);
+      });
+    });
+
+  return group;
+}

@@ -1,0 +1,161 @@
+/**
+ * `relata start`: applies pending migrations, makes sure there is a workspace to
+ * try things with, and serves GraphQL over HTTP until SIGINT/SIGTERM, when it
+ * closes the server and the engine (releasing the embedded database) and exits 0.
+ */
+import { startEngine, type Engine } from '@relata/core';
+import { Command } from 'commander';
+import { ConfigError, describeDatabase, type RelataConfig } from '../config.ts';
+import { ENVIRONMENT_HELP, loadConfig, reportError } from './common.ts';
+
+/** What `createHttpServer` returns (see ../http/http-server.ts). */
+interface HttpServer {
+  listen(port: number, host: string): Promise<{ url: string }>;
+  close(): Promise<void>;
+}
+
+/** Name of the workspace created on the first start of an empty database. */
+export const DEMO_WORKSPACE_NAME = 'Demo';
+
+// A shutdown that takes longer than this is stuck: exit anyway.
+const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+/** The `start` command. */
+export function startCommand(): Command {
+  return new Command('start')
+    .description('start the GraphQL server (applies pending migrations first)')
+    .addHelpText(
+      'after',
+      `${ENVIRONMENT_HELP}
+  PORT              HTTP port (default: 4000; 0 picks a free port)
+  HOST              interface to listen on (default: 127.0.0.1, local connections only;
+                    use 0.0.0.0 to accept connections from other machines)`,
+    )
+    .action(async () => {
+      await start(loadConfig());
+    });
+}
+
+/** Creates the demo workspace if the database has none; returns its credentials if it did. */
+async function ensureDemoWorkspace(engine: Engine) {
+  if ((await engine.workspaces.list()).length > 0) return undefined;
+  return engine.workspaces.create({ name: DEMO_WORKSPACE_NAME });
+}
+
+/** The address to show for `host`: `localhost` for loopback and wildcard binds. */
+function displayHost(host: string): string {
+  if (['0.0.0.0', '::', '127.0.0.1', '::1', 'localhost'].includes(host)) return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** The port the server really listens on (PORT may be 0), read from the URL `listen` returned. */
+function listeningPort(url: string, fallback: number): number {
+  try {
+    const parsed = new URL(url);
+    if (parsed.port) return Number(parsed.port);
+    return parsed.protocol === 'https:' ? 443 : 80;
+  } catch {
+    return fallback;
+  }
+}
+
+/** Starts listening; a port in use becomes a message that says what to do. */
+async function listen(server: HttpServer, config: RelataConfig): Promise<{ url: string }> {
+  try {
+    return await server.listen(config.port, config.host);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') {
+      throw new ConfigError(`Port ${config.port} is already in use on ${config.host}. Stop what uses it, or set PORT to another port.`);
+    }
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+      throw new ConfigError(`Cannot listen on HOST ${config.host}: no such interface on this machine.`);
+    }
+    throw error;
+  }
+}
+
+async function start(config: RelataConfig): Promise<void> {
+  let engine: Engine | undefined;
+  let server: HttpServer | undefined;
+  let started = false;
+  let stopSignal: NodeJS.Signals | undefined;
+
+  const shutdown = async () => {
+    const timer = setTimeout(() => {
+      console.error(`Shutdown took longer than ${SHUTDOWN_TIMEOUT_MS / 1000}s; exiting anyway.`);
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS);
+    timer.unref();
+    let code = 0;
+    try {
+      await server?.close();
+    } catch (error) {
+      reportError(error);
+      code = 1;
+    }
+    try {
+      // Closing the engine releases the embedded database's lock.
+      await engine?.close();
+    } catch (error) {
+      reportError(error);
+      code = 1;
+    }
+    process.exit(code);
+  };
+
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopSignal) {
+      console.error(`${signal} received again: exiting without waiting.`);
+      process.exit(1);
+    }
+    stopSignal = signal;
+    console.error(`\n${signal} received: shutting down...`);
+    // During startup, the startup sequence shuts down once it has finished its step.
+    if (started) void shutdown();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    engine = await startEngine(config.database);
+    if (stopSignal) return void (await shutdown());
+    const demo = await ensureDemoWorkspace(engine);
+    // Loaded here, not at the top: the other commands need none of the GraphQL stack.
+    const { createHttpServer } = await import('../http/http-server.ts');
+    server = createHttpServer({ engine });
+    const { url } = await listen(server, config);
+    started = true;
+    if (stopSignal) return void (await shutdown());
+
+    const base = `http://${displayHost(config.host)}:${listeningPort(url, config.port)}`;
+    const lines = [
+      `Relata is running (${config.env}, ${describeDatabase(config.database)}).`,
+      `  GraphQL:  ${base}/graphql`,
+      `  Health:   ${base}/health`,
+      '',
+    ];
+    if (demo) {
+      lines.push(
+        `Created a "${DEMO_WORKSPACE_NAME}" workspace (${demo.workspaceId}). Its API key is shown only this once:`,
+        `  ${demo.apiKey}`,
+        `Send it as "Authorization: Bearer ${demo.apiKey}".`,
+      );
+    } else {
+      lines.push(
+        'url' in config.database
+          ? 'To get credentials, create a workspace and its API key:'
+          : 'To get credentials, stop the server (the embedded database is one process at a time), then run:',
+        '  npx relata workspace create --name <name>',
+      );
+    }
+    lines.push('', 'Press Ctrl-C to stop.');
+    console.log(lines.join('\n'));
+  } catch (error) {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await server?.close().catch(() => {});
+    await engine?.close().catch(() => {});
+    throw error;
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * What every resolver gets: the engine, who is acting, the workspace metadata the
+ * schema was built from, and per-request dataloaders (so one request costs a
+ * bounded number of statements whatever its page size).
+ */
+import type { Actor, Engine, RecordRow, RecordScope, WorkspaceMetadata } from '@relata/core';
+import DataLoader from 'dataloader';
+
+/** The GraphQL context of one request. */
+export interface RequestContext {
+  engine: Engine;
+  actor: Actor;
+  metadata: WorkspaceMetadata;
+  scope: RecordScope;
+  /** Loads live records of one type by id, batched per request. */
+  recordLoader(type: string): DataLoader<string, RecordRow | null>;
+}
+
+/** Creates the context of one authenticated request. */
+export function createRequestContext(engine: Engine, actor: Actor, metadata: WorkspaceMetadata): RequestContext {
+  const scope: RecordScope = { actor, metadata };
+  const loaders = new Map<string, DataLoader<string, RecordRow | null>>();
+  return {
+    engine,
+    actor,
+    metadata,
+    scope,
+    recordLoader(type) {
+      let loader = loaders.get(type);
+      if (!loader) {
+        loader = new DataLoader(async (ids) => {
+          const rows = await engine.records.getMany(scope, type, ids);
+          const byId = new Map(rows.map((r) => [r.id, r]));
+          return ids.map((id) => byId.get(id) ?? null);
+        });
+        loaders.set(type, loader);
+      }
+      return loader;
+    },
+  };
+}

@@ -1,0 +1,7 @@
+/**
+ * @relata/server: Relata's GraphQL and HTTP server. Builds each workspace's
+ * schema from its metadata and serves it; owns no business rule.
+ */
+export { createHttpServer, type HttpServer, type HttpServerOptions } from './http/http-server.ts';
+export { buildSchema, createSchemaCache } from './schema/build-schema.ts';
+export type { RequestContext } from './context.ts';

@@ -1,0 +1,258 @@
+/**
+ * The API of each record type, generated from its metadata with exactly the names
+ * and shapes of the contract (API.md): `invoice`, `invoices`, `createInvoice`,
+ * `updateInvoice`, `deleteInvoice`, `restoreInvoice`, `destroyInvoice`, and the
+ * Invoice, InvoiceConnection, InvoiceFilter, InvoiceOrderBy and input types.
+ * Resolvers are thin calls into core's record service.
+ */
+import {
+  choiceTypeNames,
+  fieldType,
+  operationNames,
+  referenceInputName,
+  typeNames,
+  type FieldMeta,
+  type ObjectTypeMeta,
+  type RecordRow,
+  type WorkspaceMetadata,
+} from '@relata/core';
+import type { Builder } from './builder.ts';
+import { selectsField } from './selection.ts';
+import type { SharedTypes } from './shared-types.ts';
+
+function recordRef(builder: Builder, name: string) {
+  return builder.objectRef<RecordRow>(name);
+}
+type ObjectRef = ReturnType<typeof recordRef>;
+
+/** GraphQL key ↔ engine key renames of one type (reference fields: `companyId` ↔ `company`). */
+type Renames = Map<string, string>;
+
+function renameKeys(value: unknown, renames: Renames, nested: boolean): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    if (nested && (key === 'and' || key === 'or')) out[key] = Array.isArray(v) ? v.map((x) => renameKeys(x, renames, true)) : v;
+    else if (nested && key === 'not') out[key] = renameKeys(v, renames, true);
+    else out[renames.get(key) ?? key] = v;
+  }
+  return out;
+}
+
+/** Adds the API of every record type in `metadata`. */
+export function addRecordApi(builder: Builder, metadata: WorkspaceMetadata, shared: SharedTypes): void {
+  const objects = new Map<string, ObjectRef>();
+  for (const type of metadata.objectTypes) objects.set(type.apiName, recordRef(builder, typeNames(type.apiName).object));
+  for (const type of metadata.objectTypes) addRecordType(builder, type, shared, objects);
+}
+
+function addRecordType(builder: Builder, type: ObjectTypeMeta, shared: SharedTypes, objects: Map<string, ObjectRef>) {
+  const names = typeNames(type.apiName);
+  const ops = operationNames(type.apiName, type.pluralApiName);
+  const apiName = type.apiName;
+  const renames: Renames = new Map();
+  const enumOf = (field: FieldMeta) =>
+    fieldType(field.type).graphql.value.kind === 'choice' ? shared.choiceEnum(choiceTypeNames(apiName, field.apiName).enum, field) : undefined;
+
+  // ── Output type ──────────────────────────────────────────────────────────
+  const Obj = objects.get(apiName)!;
+  builder.objectType(Obj, {
+    description: type.description ?? type.label,
+    interfaces: [shared.RecordInterface],
+    isTypeOf: (value) => (value as RecordRow).type === apiName,
+    fields: (t) =>
+      Object.fromEntries(
+        type.fields.map((field) => {
+          const module = fieldType(field.type);
+          const shape = module.graphql.value;
+          const description = field.description ?? field.label;
+          const key = field.apiName;
+          if (shape.kind === 'reference') {
+            const target = module.references?.(field)[0];
+            const targetRef = target ? objects.get(target) : undefined;
+            if (!target || !targetRef) return [key, t.field({ type: 'ID', nullable: true, description, resolve: (r) => (r.data[key] as string) ?? null })];
+            return [
+              key,
+              t.field({
+                type: targetRef,
+                nullable: true,
+                description,
+                resolve: (r, _args, ctx) => {
+                  const id = r.data[key];
+                  return typeof id === 'string' ? ctx.recordLoader(target).load(id) : null;
+                },
+              }),
+            ];
+          }
+          const gqlType = shared.valueType(shape, enumOf(field), false);
+          return [
+            key,
+            t.field({
+              type: (module.graphql.list ? [gqlType] : gqlType) as 'String',
+              nullable: true,
+              description,
+              resolve: (r) => (r.data[key] ?? null) as string | null,
+            }),
+          ];
+        }),
+      ),
+  });
+
+  const Edge = builder.objectRef<{ cursor: string; node: RecordRow }>(names.edge).implement({
+    fields: (t) => ({ cursor: t.exposeString('cursor'), node: t.field({ type: Obj, resolve: (e) => e.node }) }),
+  });
+  type Page = Awaited<ReturnType<import('@relata/core').RecordService['list']>>;
+  const Connection = builder.objectRef<Page>(names.connection).implement({
+    fields: (t) => ({
+      edges: t.field({ type: [Edge], resolve: (p) => p.edges }),
+      pageInfo: t.field({ type: shared.PageInfo, resolve: (p) => p.pageInfo }),
+      totalCount: t.int({ description: 'Records matching the filter, on all pages.', resolve: (p) => p.totalCount ?? 0 }),
+    }),
+  });
+
+  // ── Filter and order ────────────────────────────────────────────────────
+  const Filter = builder.inputRef<object>(names.filter);
+  builder.inputType(Filter, {
+    description: `Conditions on ${type.pluralApiName}: one key per field, combined with and, or and not.`,
+    fields: (t) => {
+      const fields: Record<string, ReturnType<typeof t.field>> = {
+        id: t.field({ type: shared.idFilter() }),
+        createdAt: t.field({ type: shared.dateTimeFilter() }),
+        updatedAt: t.field({ type: shared.dateTimeFilter() }),
+      };
+      for (const field of type.fields) {
+        const module = fieldType(field.type);
+        const shape = module.graphql.value;
+        if (shape.kind === 'reference') {
+          const inputKey = referenceInputName(field.apiName);
+          renames.set(inputKey, field.apiName);
+          fields[inputKey] = t.field({ type: shared.filterInput(module, module.graphql.filterName) });
+        } else if (shape.kind === 'choice') {
+          fields[field.apiName] = t.field({ type: shared.filterInput(module, choiceTypeNames(apiName, field.apiName).filter, enumOf(field)) });
+        } else {
+          fields[field.apiName] = t.field({ type: shared.filterInput(module, module.graphql.filterName) });
+        }
+      }
+      fields.and = t.field({ type: [Filter], description: 'Every filter matches.' });
+      fields.or = t.field({ type: [Filter], description: 'At least one filter matches.' });
+      fields.not = t.field({ type: Filter, description: 'The filter does not match.' });
+      return fields;
+    },
+  });
+  const OrderBy = builder.inputType(names.orderBy, {
+    description: 'One field to order by, e.g. { createdAt: DESC }; id breaks ties.',
+    fields: (t) => {
+      const fields: Record<string, ReturnType<typeof t.field>> = {
+        id: t.field({ type: shared.OrderDirection }),
+        createdAt: t.field({ type: shared.OrderDirection }),
+        updatedAt: t.field({ type: shared.OrderDirection }),
+      };
+      for (const field of type.fields) {
+        if (fieldType(field.type).sortable) fields[field.apiName] = t.field({ type: shared.OrderDirection });
+      }
+      return fields;
+    },
+  });
+
+  // ── Inputs ──────────────────────────────────────────────────────────────
+  const inputFields = (isCreate: boolean) => (t: Parameters<Parameters<Builder['inputType']>[1]['fields']>[0]) => {
+    if (type.fields.length === 0) return { _: t.boolean({ description: 'This type has no fields yet.' }) };
+    return Object.fromEntries(
+      type.fields.map((field) => {
+        const module = fieldType(field.type);
+        const shape = module.graphql.value;
+        const required = isCreate && field.required && field.defaultValue === null;
+        const description = `${field.description ?? field.label}${required ? ' Required.' : ''}${isCreate ? '' : ' Null clears it.'}`;
+        if (shape.kind === 'reference') {
+          return [referenceInputName(field.apiName), t.field({ type: 'ID', description })];
+        }
+        const gqlType = shared.valueType(shape, enumOf(field), true);
+        return [field.apiName, t.field({ type: (module.graphql.list ? [gqlType] : gqlType) as 'String', description })];
+      }),
+    );
+  };
+  const CreateInput = builder.inputRef<object>(names.createInput);
+  builder.inputType(CreateInput, {
+    description: 'Field values of a new record. Every failing field is reported at once.',
+    fields: inputFields(true),
+  });
+  const UpdateInput = builder.inputRef<object>(names.updateInput);
+  builder.inputType(UpdateInput, {
+    description: 'Fields to change; omitted fields keep their value, null clears one.',
+    fields: inputFields(false),
+  });
+  const toInput = (input: Record<string, unknown>) => {
+    const { _: _placeholder, ...rest } = input;
+    return renameKeys(rest, renames, false) as Record<string, unknown>;
+  };
+
+  // ── Operations ──────────────────────────────────────────────────────────
+  builder.queryFields((t) => ({
+    [ops.get]: t.field({
+      type: Obj,
+      nullable: true,
+      description: `One ${type.label} by id; null when there is none (or it is deleted).`,
+      args: { id: t.arg.id({ required: true }) },
+      resolve: (_root, args, ctx) => ctx.engine.records.get(ctx.scope, apiName, String(args.id)),
+    }),
+    [ops.list]: t.field({
+      type: Connection,
+      description: `${type.label} records: filtered, ordered, paginated (first/after or last/before; default 50, at most 200).`,
+      args: {
+        filter: t.arg({ type: Filter }),
+        orderBy: t.arg({ type: [OrderBy] }),
+        first: t.arg.int(),
+        after: t.arg.string(),
+        last: t.arg.int(),
+        before: t.arg.string(),
+        includeDeleted: t.arg.boolean({ description: 'Also list soft-deleted records.' }),
+      },
+      resolve: (_root, args, ctx, info) =>
+        ctx.engine.records.list(ctx.scope, apiName, {
+          filter: renameKeys(args.filter, renames, true) as Record<string, unknown> | null,
+          orderBy: args.orderBy as never,
+          first: args.first,
+          after: args.after,
+          last: args.last,
+          before: args.before,
+          includeDeleted: args.includeDeleted,
+          totalCount: selectsField(info, 'totalCount'),
+        }),
+    }),
+  }));
+
+  builder.mutationFields((t) => ({
+    [ops.create]: t.field({
+      type: Obj,
+      args: { input: t.arg({ type: CreateInput, required: true }) },
+      resolve: (_root, args, ctx) => ctx.engine.records.create(ctx.scope, apiName, toInput(args.input as Record<string, unknown>)),
+    }),
+    [ops.update]: t.field({
+      type: Obj,
+      description: 'Changes the given fields. With expectedVersion, a record changed since is a CONFLICT and nothing is written.',
+      args: {
+        id: t.arg.id({ required: true }),
+        input: t.arg({ type: UpdateInput, required: true }),
+        expectedVersion: t.arg.int(),
+      },
+      resolve: (_root, args, ctx) =>
+        ctx.engine.records.update(ctx.scope, apiName, String(args.id), toInput(args.input as Record<string, unknown>), args.expectedVersion),
+    }),
+    [ops.delete]: t.field({
+      type: Obj,
+      description: 'Soft-deletes the record; restore brings it back.',
+      args: { id: t.arg.id({ required: true }) },
+      resolve: (_root, args, ctx) => ctx.engine.records.delete(ctx.scope, apiName, String(args.id)),
+    }),
+    [ops.restore]: t.field({
+      type: Obj,
+      args: { id: t.arg.id({ required: true }) },
+      resolve: (_root, args, ctx) => ctx.engine.records.restore(ctx.scope, apiName, String(args.id)),
+    }),
+    [ops.destroy]: t.boolean({
+      description: 'Deletes the record for good (admins only).',
+      args: { id: t.arg.id({ required: true }) },
+      resolve: (_root, args, ctx) => ctx.engine.records.destroy(ctx.scope, apiName, String(args.id)),
+    }),
+  }));
+}
