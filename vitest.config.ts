@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
 // One root config for the whole monorepo. `npm test` (scripts/test.mjs) runs
@@ -6,6 +7,13 @@ import { defineConfig } from 'vitest/config';
 const engine = process.env.RELATA_TEST_ENGINE ?? 'pglite';
 
 export default defineConfig({
+  resolve: {
+    // graphql 16 ships CJS (main) and ESM (module) without an exports map: Node,
+    // and so Pothos and yoga, load the CJS build, while Vite would hand our
+    // sources the ESM one, and graphql refuses types from "another realm".
+    // Give our sources the build Node uses, as in production.
+    alias: [{ find: /^graphql$/, replacement: createRequire(import.meta.url).resolve('graphql') }],
+  },
   test: {
     include: ['packages/**/tests/**/*.test.ts', 'examples/**/tests/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],

@@ -321,7 +321,7 @@ export function createMetadataService(db: Database, options: { cacheSize?: numbe
         if (field.required && !stored.required) {
           const missing = await tx.$queryRawUnsafe<Array<{ n: number }>>(
             `SELECT count(*)::int AS n FROM "record" WHERE "workspace_id" = $1::uuid AND "object_type_id" = $2::uuid ` +
-              `AND "deleted_at" IS NULL AND NOT jsonb_exists("data", $3)`,
+              `AND NOT jsonb_exists("data", $3)`,
             actor.workspaceId,
             type.id,
             field.apiName,

@@ -57,7 +57,7 @@ function addRecordType(builder: Builder, type: ObjectTypeMeta, shared: SharedTyp
   // ── Output type ──────────────────────────────────────────────────────────
   const Obj = objects.get(apiName)!;
   builder.objectType(Obj, {
-    description: type.description ?? type.label,
+    description: type.description ?? undefined,
     interfaces: [shared.RecordInterface],
     isTypeOf: (value) => (value as RecordRow).type === apiName,
     fields: (t) =>
@@ -65,7 +65,7 @@ function addRecordType(builder: Builder, type: ObjectTypeMeta, shared: SharedTyp
         type.fields.map((field) => {
           const module = fieldType(field.type);
           const shape = module.graphql.value;
-          const description = field.description ?? field.label;
+          const description = field.description ?? undefined;
           const key = field.apiName;
           if (shape.kind === 'reference') {
             const target = module.references?.(field)[0];
@@ -89,7 +89,9 @@ function addRecordType(builder: Builder, type: ObjectTypeMeta, shared: SharedTyp
             key,
             t.field({
               type: (module.graphql.list ? [gqlType] : gqlType) as 'String',
-              nullable: true,
+              // A required field always holds a value: create demands it, update cannot clear
+              // it, and making a field required is refused while records lack it.
+              nullable: !field.required,
               description,
               resolve: (r) => (r.data[key] ?? null) as string | null,
             }),
@@ -162,7 +164,8 @@ function addRecordType(builder: Builder, type: ObjectTypeMeta, shared: SharedTyp
         const module = fieldType(field.type);
         const shape = module.graphql.value;
         const required = isCreate && field.required && field.defaultValue === null;
-        const description = `${field.description ?? field.label}${required ? ' Required.' : ''}${isCreate ? '' : ' Null clears it.'}`;
+        const notes = [field.description, required ? 'Required.' : undefined].filter(Boolean);
+        const description = notes.length ? notes.join(' ') : undefined;
         if (shape.kind === 'reference') {
           return [referenceInputName(field.apiName), t.field({ type: 'ID', description })];
         }
