@@ -93,7 +93,8 @@ function addRecordType(builder: Builder, type: ObjectTypeMeta, shared: SharedTyp
               // it, and making a field required is refused while records lack it.
               nullable: !field.required,
               description,
-              resolve: (r) => (r.data[key] ?? null) as string | null,
+              // Typed loosely: the value's GraphQL type is only known at runtime.
+              resolve: (r) => (r.data[key] ?? null) as string,
             }),
           ];
         }),
