@@ -3,13 +3,13 @@
  * server and every `relata` command call `resolveConfig()`, so they all agree on
  * which database they use.
  *
- * | Variable          | Meaning                                             | Default         |
- * | ----------------- | --------------------------------------------------- | --------------- |
- * | `PORT`            | HTTP port (0 picks a free one)                      | `4000`          |
- * | `HOST`            | Interface the HTTP server binds                     | `127.0.0.1`     |
- * | `DATABASE_URL`    | PostgreSQL URL (`postgres://` or `postgresql://`)   | unset           |
- * | `RELATA_DATA_DIR` | Embedded (PGlite) data directory, if no DATABASE_URL | `.relata/data` |
- * | `NODE_ENV`        | Environment name                                    | `development`   |
+ * | Variable          | Meaning                                               | Default        |
+ * | ----------------- | ----------------------------------------------------- | -------------- |
+ * | `PORT`            | HTTP port (0 picks a free one)                        | `4000`         |
+ * | `HOST`            | Interface the HTTP server binds                       | `127.0.0.1`    |
+ * | `DATABASE_URL`    | PostgreSQL URL (`postgres://` or `postgresql://`)     | unset          |
+ * | `RELATA_DATA_DIR` | Embedded (PGlite) data directory, when no DATABASE_URL | `.relata/data` |
+ * | `NODE_ENV`        | Environment name                                      | `development`  |
  *
  * HOST defaults to the loopback interface so that a fresh install is not reachable
  * from other machines; set `HOST=0.0.0.0` to listen on every interface (in a

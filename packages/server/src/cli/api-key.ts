@@ -1,7 +1,6 @@
 /** `relata api-key ...`: manages the API keys of a workspace. */
-import { NotFoundError } from '@relata/core';
 import { Command } from 'commander';
-import { ENVIRONMENT_HELP, requireUuids, withEngine } from './common.ts';
+import { ENVIRONMENT_HELP, loadCore, requireUuids, withEngine } from './common.ts';
 
 /** The `api-key` command group. */
 export function apiKeyCommand(): Command {
@@ -14,10 +13,11 @@ export function apiKeyCommand(): Command {
     .requiredOption('--workspace <workspaceId>', 'id of the workspace the key belongs to')
     .addHelpText('after', ENVIRONMENT_HELP)
     .action(async (id: string, options: { workspace: string }) => {
-      requireUuids({ id, workspace: options.workspace });
+      await requireUuids({ id, workspace: options.workspace });
       await withEngine(async (engine) => {
         const revoked = await engine.workspaces.revokeApiKey(options.workspace, id);
         if (!revoked) {
+          const { NotFoundError } = await loadCore();
           throw new NotFoundError(
             `No active API key ${id} in workspace ${options.workspace}: ` +
               'it does not exist, belongs to another workspace, or is already revoked.',

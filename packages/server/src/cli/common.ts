@@ -2,9 +2,15 @@
  * What every `relata` command shares: the configuration, an engine that is always
  * closed, and one way to report failures (a message on stderr and exit code 1,
  * never a stack trace unless RELATA_DEBUG is set).
+ *
+ * @relata/core is imported when a command runs, not when the program loads: it
+ * takes most of a second, which `relata --help` should not pay.
  */
-import { RelataError, startEngine, ValidationError, type Engine } from '@relata/core';
-import { ConfigError, resolveConfig, type RelataConfig } from '../config.ts';
+import type { Engine } from '@relata/core';
+import { ConfigError, describeDatabase, resolveConfig, type DatabaseConfig, type RelataConfig } from '../config.ts';
+
+/** Loads @relata/core (once; later calls get the same module). */
+export const loadCore = () => import('@relata/core');
 
 /** Help text listing the environment variables every command reads. */
 export const ENVIRONMENT_HELP = `
@@ -27,7 +33,13 @@ export function loadConfig(): RelataConfig {
  */
 export async function withEngine<T>(fn: (engine: Engine, config: RelataConfig) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const engine = await startEngine(config.database);
+  const { startEngine } = await loadCore();
+  let engine: Engine;
+  try {
+    engine = await startEngine(config.database);
+  } catch (error) {
+    throw await openFailure(error, config.database);
+  }
   try {
     return await fn(engine, config);
   } finally {
@@ -35,14 +47,26 @@ export async function withEngine<T>(fn: (engine: Engine, config: RelataConfig) =
   }
 }
 
+/**
+ * Says which database could not be opened (PostgreSQL unreachable, wrong password,
+ * missing database...). RelataErrors, such as DataDirLockedError, already say it.
+ */
+export async function openFailure(error: unknown, database: DatabaseConfig, verb = 'open'): Promise<unknown> {
+  const { RelataError } = await loadCore();
+  if (error instanceof RelataError || !(error instanceof Error)) return error;
+  return new Error(`Cannot ${verb} the database (${describeDatabase(database)}): ${error.message}`, { cause: error });
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Checks that each value is a UUID (ids in Relata are), naming the bad ones. */
-export function requireUuids(values: Record<string, string>): void {
+export async function requireUuids(values: Record<string, string>): Promise<void> {
   const fields = Object.entries(values)
     .filter(([, value]) => !UUID.test(value))
     .map(([field]) => ({ field, code: 'INVALID_ID', message: 'must be an id (a UUID)' }));
-  if (fields.length > 0) throw new ValidationError(fields);
+  if (fields.length === 0) return;
+  const { ValidationError } = await loadCore();
+  throw new ValidationError(fields);
 }
 
 /** Writes one JSON document to stdout (the only thing a --json command prints there). */
@@ -51,15 +75,17 @@ export function printJson(value: unknown): void {
 }
 
 /** Prints `error` to stderr the way the CLI reports failures. */
-export function reportError(error: unknown): void {
-  if (error instanceof ValidationError) {
+export async function reportError(error: unknown): Promise<void> {
+  // Whatever failed most likely loaded core already; if core itself fails to load, report that.
+  const { RelataError, ValidationError } = await loadCore().catch(() => ({ RelataError: null, ValidationError: null }));
+  if (ValidationError && error instanceof ValidationError) {
     // The default message repeats the field errors; print them once, one per line.
     const headline = error.message.startsWith('Validation failed:') ? 'Validation failed' : error.message;
     console.error(`error: ${headline}`);
     for (const field of error.fields) console.error(`  ${field.field}: ${field.message}`);
     return;
   }
-  if (error instanceof RelataError || error instanceof ConfigError) {
+  if ((RelataError && error instanceof RelataError) || error instanceof ConfigError) {
     console.error(`error: ${error.message}`);
     return;
   }

@@ -1,8 +1,8 @@
 /** `relata migrate`: applies pending migrations to the configured database. */
-import { migrate, openDatabase } from '@relata/core';
+import type { Database } from '@relata/core';
 import { Command } from 'commander';
 import { describeDatabase } from '../config.ts';
-import { ENVIRONMENT_HELP, loadConfig } from './common.ts';
+import { ENVIRONMENT_HELP, loadConfig, loadCore, openFailure } from './common.ts';
 
 /** The `migrate` command. */
 export function migrateCommand(): Command {
@@ -11,10 +11,18 @@ export function migrateCommand(): Command {
     .addHelpText('after', ENVIRONMENT_HELP)
     .action(async () => {
       const config = loadConfig();
+      const { migrate, openDatabase } = await loadCore();
       // Not startEngine: it migrates too, but does not say which migrations it applied.
-      const db = await openDatabase(config.database);
+      let db: Database;
       try {
-        const applied = await migrate(db.sql);
+        db = await openDatabase(config.database);
+      } catch (error) {
+        throw await openFailure(error, config.database);
+      }
+      try {
+        const applied = await migrate(db.sql).catch(async (error: unknown) => {
+          throw await openFailure(error, config.database, 'migrate');
+        });
         const where = describeDatabase(config.database);
         if (applied.length === 0) {
           console.log(`Database is up to date (${where}).`);

@@ -35,7 +35,7 @@ export async function runCli(argv: readonly string[] = process.argv): Promise<nu
     await createProgram().parseAsync([...argv]);
     return 0;
   } catch (error) {
-    reportError(error);
+    await reportError(error);
     return 1;
   }
 }

@@ -3,10 +3,10 @@
  * try things with, and serves GraphQL over HTTP until SIGINT/SIGTERM, when it
  * closes the server and the engine (releasing the embedded database) and exits 0.
  */
-import { startEngine, type Engine } from '@relata/core';
+import type { Engine } from '@relata/core';
 import { Command } from 'commander';
 import { ConfigError, describeDatabase, type RelataConfig } from '../config.ts';
-import { ENVIRONMENT_HELP, loadConfig, reportError } from './common.ts';
+import { ENVIRONMENT_HELP, loadConfig, loadCore, openFailure, reportError } from './common.ts';
 
 /** What `createHttpServer` returns (see ../http/http-server.ts). */
 interface HttpServer {
@@ -91,14 +91,14 @@ async function start(config: RelataConfig): Promise<void> {
     try {
       await server?.close();
     } catch (error) {
-      reportError(error);
+      await reportError(error);
       code = 1;
     }
     try {
       // Closing the engine releases the embedded database's lock.
       await engine?.close();
     } catch (error) {
-      reportError(error);
+      await reportError(error);
       code = 1;
     }
     process.exit(code);
@@ -118,7 +118,10 @@ async function start(config: RelataConfig): Promise<void> {
   process.on('SIGTERM', onSignal);
 
   try {
-    engine = await startEngine(config.database);
+    const { startEngine } = await loadCore();
+    engine = await startEngine(config.database).catch(async (error: unknown) => {
+      throw await openFailure(error, config.database);
+    });
     if (stopSignal) return void (await shutdown());
     const demo = await ensureDemoWorkspace(engine);
     // Loaded here, not at the top: the other commands need none of the GraphQL stack.

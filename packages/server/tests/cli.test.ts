@@ -1,0 +1,300 @@
+/**
+ * The `relata` command-line tool, run for real: `node packages/server/bin/relata.js`
+ * in a child process, in a temporary working directory, on a temporary embedded
+ * data directory, or (when RELATA_TEST_DATABASE_URL is set) on a fresh PostgreSQL
+ * database. PGlite is one process per data directory, so the test opens the engine
+ * itself only after the CLI process has exited.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startEngine, type DatabaseOptions, type Engine } from '@relata/core';
+import { createPostgresTestDatabaseUrl } from '@relata/core/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../src/config.ts';
+
+const BIN = fileURLToPath(new URL('../bin/relata.js', import.meta.url));
+const adminUrl = process.env.RELATA_TEST_DATABASE_URL;
+const engineName = adminUrl ? 'PostgreSQL' : 'PGlite';
+
+const tempDirs: string[] = [];
+const children = new Set<ChildProcess>();
+
+afterAll(() => {
+  for (const child of children) child.kill('SIGKILL');
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'relata-cli-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** A fresh database for the CLI: its environment, and how the test opens it. */
+interface Target {
+  cwd: string;
+  env: Record<string, string>;
+  database: DatabaseOptions;
+}
+
+async function newTarget(): Promise<Target> {
+  const cwd = tempDir();
+  if (adminUrl) {
+    const url = await createPostgresTestDatabaseUrl(adminUrl);
+    return { cwd, env: { DATABASE_URL: url }, database: { url, poolSize: 2 } };
+  }
+  const dataDir = path.join(tempDir(), 'data');
+  return { cwd, env: { RELATA_DATA_DIR: dataDir }, database: { dataDir } };
+}
+
+// One database for the tests that do not need an empty one: creating an embedded
+// data directory costs seconds. The migrate test comes first and sees it empty.
+let shared: Promise<Target> | undefined;
+const sharedTarget = () => (shared ??= newTarget());
+
+function childEnv(target: Target | undefined, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...target?.env, ...extra };
+  // Nothing from the surrounding environment may pick another database.
+  if (!target?.env.DATABASE_URL) delete env.DATABASE_URL;
+  if (!target?.env.RELATA_DATA_DIR) delete env.RELATA_DATA_DIR;
+  return env;
+}
+
+function spawnCli(args: string[], target: Target | undefined, extra: Record<string, string> = {}): ChildProcess {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: target?.cwd ?? tempDir(),
+    env: childEnv(target, extra),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  return child;
+}
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function collect(child: ChildProcess): Promise<Result> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk) => (stdout += chunk));
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Runs `relata <args>` to completion. */
+function relata(args: string[], target?: Target, extra?: Record<string, string>): Promise<Result> {
+  return collect(spawnCli(args, target, extra));
+}
+
+/** Opens the target's database in this process (after the CLI process has exited). */
+async function withTestEngine<T>(target: Target, fn: (engine: Engine) => Promise<T>): Promise<T> {
+  const engine = await startEngine(target.database);
+  try {
+    return await fn(engine);
+  } finally {
+    await engine.close();
+  }
+}
+
+/** Starts `relata start` on a free port and resolves once it has printed its URLs. */
+async function startServer(target: Target) {
+  const child = spawnCli(['start'], target, { PORT: '0', HOST: '127.0.0.1' });
+  const done = collect(child);
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`relata start did not print its URLs:\n${output}`)), 30_000);
+    child.stdout!.on('data', (chunk) => {
+      output += chunk;
+      if (/Health: .*\n/.test(output)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.stderr!.on('data', (chunk) => (output += chunk));
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`relata start exited with ${code}:\n${output}`));
+    });
+  });
+  return {
+    output: () => output,
+    healthUrl: output.match(/Health:\s+(\S+)/)![1]!,
+    /** Sends SIGTERM and resolves with how the process ended. */
+    async stop(): Promise<Result> {
+      child.kill('SIGTERM');
+      return done;
+    },
+  };
+}
+
+const LOCK_MESSAGE = /is in use by another Relata process \(pid \d+\)\. Stop that process first/;
+
+describe('resolveConfig', () => {
+  it('applies the defaults', () => {
+    expect(resolveConfig({}, '/srv/app')).toEqual({
+      port: 4000,
+      host: '127.0.0.1',
+      database: { dataDir: path.resolve('/srv/app', '.relata/data') },
+      env: 'development',
+    });
+  });
+
+  it('reads the environment', () => {
+    const env = { PORT: '8080', HOST: '0.0.0.0', NODE_ENV: 'production', RELATA_DATA_DIR: 'db' };
+    expect(resolveConfig(env, '/srv/app')).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      database: { dataDir: path.resolve('/srv/app', 'db') },
+      env: 'production',
+    });
+    const url = 'postgresql://relata:secret@db:5432/relata';
+    expect(resolveConfig({ DATABASE_URL: url, RELATA_DATA_DIR: 'ignored' }).database).toEqual({ url });
+  });
+
+  it('rejects an invalid PORT or a DATABASE_URL that is not PostgreSQL, without leaking the password', () => {
+    for (const port of ['abc', '-1', '65536', '80.5', '0x50']) {
+      expect(() => resolveConfig({ PORT: port })).toThrow(/PORT must be an integer from 0 to 65535/);
+    }
+    expect(() => resolveConfig({ DATABASE_URL: 'mysql://u:secret@h/db' })).toThrow(/postgres:\/\/ or postgresql:\/\//);
+    expect(() => resolveConfig({ DATABASE_URL: 'mysql://u:secret@h/db' })).not.toThrow(/secret/);
+  });
+});
+
+describe(`relata CLI (${engineName})`, () => {
+  it('prints help for every command', async () => {
+    const commands = [[], ['start'], ['migrate'], ['workspace'], ['workspace', 'create'], ['workspace', 'list'], ['api-key'], ['api-key', 'revoke']];
+    const results = await Promise.all(commands.map((command) => relata([...command, '--help'])));
+    results.forEach((result, i) => {
+      const name = ['relata', ...commands[i]!].join(' ');
+      expect(result.code, name).toBe(0);
+      expect(result.stdout, name).toContain(`Usage: ${name}`);
+    });
+    expect(results[0]!.stdout).toMatch(/start\s+start the GraphQL server/);
+    expect(results[4]!.stdout).toContain('--name <name>');
+    expect(results[7]!.stdout).toContain('--workspace <workspaceId>');
+  });
+
+  it('migrate applies the migrations, then reports up to date', async () => {
+    const target = await sharedTarget();
+    const first = await relata(['migrate'], target);
+    expect(first.stderr).toBe('');
+    expect(first).toMatchObject({ code: 0 });
+    expect(first.stdout).toMatch(/^Applied \d+ migrations? /);
+    const second = await relata(['migrate'], target);
+    expect(second).toMatchObject({ code: 0, stderr: '' });
+    expect(second.stdout).toMatch(/^Database is up to date/);
+  });
+
+  it('workspace create --json prints exactly workspaceId and apiKey, and the key works', async () => {
+    const target = await sharedTarget();
+    const result = await relata(['workspace', 'create', '--name', 'Acme', '--json'], target);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const created = JSON.parse(result.stdout) as Record<string, string>;
+    expect(Object.keys(created).sort()).toEqual(['apiKey', 'workspaceId']);
+    await withTestEngine(target, async (engine) => {
+      const { actor } = await engine.workspaces.authenticate(created.apiKey);
+      expect(actor.workspaceId).toBe(created.workspaceId);
+      expect(await engine.workspaces.list()).toContainEqual(expect.objectContaining({ id: created.workspaceId, name: 'Acme' }));
+    });
+  });
+
+  it('workspace create refuses an empty name with a clear message', async () => {
+    const target = await sharedTarget();
+    const result = await relata(['workspace', 'create', '--name', '  '], target);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^error: Validation failed\n\s+name: is required\n$/);
+  });
+
+  it('api-key revoke revokes a key, and fails clearly when the key is not active', async () => {
+    const target = await sharedTarget();
+    const created = await relata(['workspace', 'create', '--name', 'Keys'], target);
+    expect(created.code).toBe(0);
+    const keyId = created.stdout.match(/API key id:\s+(\S+)/)![1]!;
+    const workspaceId = created.stdout.match(/Workspace id:\s+(\S+)/)![1]!;
+    const apiKey = created.stdout.match(/API key:\s+(rk_\S+)/)![1]!;
+
+    const revoked = await relata(['api-key', 'revoke', keyId, '--workspace', workspaceId], target);
+    expect(revoked).toMatchObject({ code: 0, stderr: '' });
+    expect(revoked.stdout).toContain(`Revoked API key ${keyId}`);
+
+    const again = await relata(['api-key', 'revoke', keyId, '--workspace', workspaceId], target);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/^error: No active API key .* already revoked\.\n$/);
+
+    await withTestEngine(target, async (engine) => {
+      await expect(engine.workspaces.authenticate(apiKey)).rejects.toThrow(/invalid credentials/i);
+    });
+  });
+
+  if (!adminUrl) {
+    it('refuses to open the data directory while the server holds it, leaving the data intact', async () => {
+      const target = await newTarget();
+      const server = await startServer(target);
+      let stopped: Result | undefined;
+      try {
+        expect(server.output()).toMatch(/GraphQL:\s+http:\/\/localhost:\d+\/graphql/);
+        const demoKey = server.output().match(/\b(rk_[A-Za-z0-9]{32})\b/)?.[1];
+        expect(demoKey, 'the demo workspace key is printed on the first start').toBeDefined();
+        const health = await fetch(server.healthUrl);
+        expect(health.status).toBe(200);
+
+        const refused = await relata(['workspace', 'create', '--name', 'Intruder', '--json'], target);
+        expect(refused.code).toBe(1);
+        expect(refused.stdout).toBe('');
+        expect(refused.stderr).toMatch(LOCK_MESSAGE);
+        expect(refused.stderr).toMatch(/^error: /);
+        expect(refused.stderr, 'no stack trace').not.toMatch(/\n\s+at /);
+
+        stopped = await server.stop();
+        expect(stopped.code).toBe(0);
+        expect(fs.existsSync(`${target.env.RELATA_DATA_DIR}.lock`), 'the lock is released').toBe(false);
+
+        await withTestEngine(target, async (engine) => {
+          expect((await engine.workspaces.list()).map((w) => w.name)).toEqual(['Demo']);
+          await expect(engine.workspaces.authenticate(demoKey)).resolves.toBeDefined();
+        });
+      } finally {
+        if (!stopped) await server.stop();
+      }
+    }, 60_000);
+  } else {
+    it('shares PostgreSQL with a running server: no lock, and the server sees new workspaces', async () => {
+      const target = await newTarget();
+      const server = await startServer(target);
+      let stopped: Result | undefined;
+      try {
+        expect(server.output()).toMatch(/GraphQL:\s+http:\/\/localhost:\d+\/graphql/);
+        expect(server.output()).toMatch(/Created a "Demo" workspace/);
+        const created = await relata(['workspace', 'create', '--name', 'Acme', '--json'], target);
+        expect(created).toMatchObject({ code: 0, stderr: '' });
+        const { apiKey } = JSON.parse(created.stdout) as { apiKey: string };
+        const graphql = server.healthUrl.replace(/\/health$/, '/graphql');
+        const response = await fetch(graphql, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+          body: JSON.stringify({ query: '{ __typename }' }),
+        });
+        expect(response.status).toBe(200);
+        stopped = await server.stop();
+        expect(stopped.code).toBe(0);
+      } finally {
+        if (!stopped) await server.stop();
+      }
+      await withTestEngine(target, async (engine) => {
+        expect((await engine.workspaces.list()).map((w) => w.name)).toEqual(['Demo', 'Acme']);
+      });
+    }, 60_000);
+  }
+});
