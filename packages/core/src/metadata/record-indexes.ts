@@ -44,9 +44,19 @@ export async function createFieldIndex(execute: Execute, objectTypeId: string, f
       `("workspace_id", (${fieldExpr(field)})) ` +
       `WHERE "object_type_id" = '${objectTypeId}'::uuid AND "deleted_at" IS NULL`,
   );
+  // PostgreSQL keeps no statistics for the expression of a partial index, and then
+  // guesses 0.5% of rows for any `=`; off by 20x on a select field, that guess picks
+  // the wrong plan. Expression statistics give ANALYZE the real distribution.
+  await execute(`CREATE STATISTICS IF NOT EXISTS "${fieldStatisticsName(field.id)}" ON (${fieldExpr(field)}) FROM "record"`);
 }
 
-/** Drops the field's index if it has one. */
+/** Drops the field's index (and its statistics) if it has one. */
 export async function dropFieldIndex(execute: Execute, fieldId: string): Promise<void> {
   await execute(`DROP INDEX IF EXISTS "${fieldIndexName(fieldId)}"`);
+  await execute(`DROP STATISTICS IF EXISTS "${fieldStatisticsName(fieldId)}"`);
+}
+
+/** The name of a field's expression statistics. */
+function fieldStatisticsName(fieldId: string): string {
+  return `record_s_${fieldId.replace(/-/g, '')}`;
 }

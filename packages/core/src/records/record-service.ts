@@ -15,8 +15,8 @@ import type { ObjectTypeMeta, WorkspaceMetadata } from '../metadata/workspace-me
 import { compileFilter, type RecordFilter } from './query/filter.ts';
 import { filterables, isUuid } from './query/filterable.ts';
 import {
+  cursorEncoder,
   decodeCursor,
-  encodeCursor,
   keysetCondition,
   orderByClause,
   resolveOrder,
@@ -178,11 +178,9 @@ export function createRecordService(db: Database) {
       const rows = result.rows.slice(0, size);
       const more = result.rows.length > size;
       if (backward) rows.reverse();
+      const encodeCursor = cursorEncoder(forwardKeys);
       const edges = rows.map((raw) => ({
-        cursor: encodeCursor(
-          forwardKeys,
-          forwardKeys.map((_, i) => raw[`__k${i}`]),
-        ),
+        cursor: encodeCursor(forwardKeys.map((_, i) => raw[`__k${i}`])),
         node: toRecordRow(type, raw),
       }));
       return {

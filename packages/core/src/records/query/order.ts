@@ -91,10 +91,13 @@ function orderFingerprint(keys: SortKey[]): string {
     .slice(0, 8);
 }
 
-/** Encodes the cursor of a row from its sort values. */
-export function encodeCursor(keys: SortKey[], values: unknown[]): string {
-  const plain = values.map((v) => (v instanceof Date ? v.toISOString() : v));
-  return Buffer.from(JSON.stringify([orderFingerprint(keys), ...plain])).toString('base64url');
+/** Returns an encoder of cursors for rows ordered by `keys` (the fingerprint is computed once). */
+export function cursorEncoder(keys: SortKey[]): (values: unknown[]) => string {
+  const fingerprint = orderFingerprint(keys);
+  return (values) => {
+    const plain = values.map((v) => (v instanceof Date ? v.toISOString() : v));
+    return Buffer.from(JSON.stringify([fingerprint, ...plain])).toString('base64url');
+  };
 }
 
 /** Decodes a cursor made for `keys`; BAD_REQUEST for anything else. */
