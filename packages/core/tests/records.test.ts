@@ -57,7 +57,7 @@ describe('records', () => {
     await engine.records.create(s, 'invoice', { number: 'U-1' });
     await expect(engine.records.create(s, 'invoice', { number: 'U-1' })).rejects.toMatchObject({
       code: 'CONFLICT',
-      details: { fields: [{ field: 'number', code: 'UNIQUE' }] },
+      details: { fields: [{ field: 'input.number', code: 'UNIQUE' }] },
     });
   });
 

@@ -40,8 +40,10 @@ export function toClientError(error: unknown, log: ErrorLogger): GraphQLError {
   }
   if (graphqlError && (!original || isGraphQLError(original))) {
     // A malformed query, an unknown field, a variable of the wrong type.
+    // An error already in the contract's form keeps its extensions; any other gets only
+    // BAD_REQUEST: yoga's own extensions (its originalError, for one) are not the contract.
     const code = graphqlError.extensions.code;
-    const extensions = { ...graphqlError.extensions, code: CLIENT_CODES.has(code) ? code : 'BAD_REQUEST' };
+    const extensions = CLIENT_CODES.has(code) ? { ...graphqlError.extensions } : { code: 'BAD_REQUEST' };
     return new GraphQLError(graphqlError.message, { ...base, extensions });
   }
   const errorId = randomUUID();

@@ -33,6 +33,8 @@ export async function startTestServer() {
 
   return {
     engine,
+    /** The HTTP server itself: its schema cache is `http.schemas`. */
+    http,
     url,
     loggedErrors,
     request,

@@ -64,6 +64,10 @@ export function createRecordService(db: Database) {
 
   function pageSize(args: ListArgs): { size: number; backward: boolean } {
     if (args.first != null && args.last != null) throw new BadRequestError('Pass first or last, not both');
+    // A cursor in the other direction would be silently ignored: refuse it instead.
+    if (args.first != null && args.before != null) throw new BadRequestError('before goes with last, not first', { argument: 'before' });
+    if (args.last != null && args.after != null) throw new BadRequestError('after goes with first, not last', { argument: 'after' });
+    if (args.after != null && args.before != null) throw new BadRequestError('Pass after or before, not both');
     const backward = args.last != null || (args.before != null && args.first == null);
     const size = (backward ? args.last : args.first) ?? DEFAULT_PAGE_SIZE;
     const arg = backward ? 'last' : 'first';
@@ -90,14 +94,14 @@ export function createRecordService(db: Database) {
   }
 
   /** Turns a unique violation into a CONFLICT that names the field. */
-  function uniqueConflict(error: unknown, type: ObjectTypeMeta): never {
+  function uniqueConflict(error: unknown, type: ObjectTypeMeta, path = 'input.'): never {
     const e = error as { code?: string; constraint?: string };
     if (e?.code === '23505') {
       const fieldId = fieldIdFromIndexName(e.constraint);
       const field = type.fields.find((f) => f.id === fieldId);
       if (field) {
         throw new ConflictError(`Another ${type.apiName} already has this ${field.apiName}`, {
-          fields: [{ field: field.apiName, code: 'UNIQUE', message: 'is already taken by another record' }],
+          fields: [{ field: `${path}${field.apiName}`, code: 'UNIQUE', message: 'is already taken by another record' }],
         });
       }
     }
@@ -163,7 +167,7 @@ export function createRecordService(db: Database) {
         `ORDER BY ${orderByClause(keys)} LIMIT ${size + 1}`;
 
       const [result, total] = await Promise.all([
-        size === 0 && !cursor ? { rows: [] as Array<RawRecord & Record<string, unknown>>, rowCount: 0 } : sql.query<RawRecord & Record<string, unknown>>(text, params.values),
+        sql.query<RawRecord & Record<string, unknown>>(text, params.values),
         args.totalCount
           ? sql.query<{ n: number }>(`SELECT count(*)::int AS "n" FROM "record" WHERE ${base.join(' AND ')}`, params.values.slice(0, baseParams))
           : null,
@@ -200,7 +204,6 @@ export function createRecordService(db: Database) {
       const type = scope.metadata.get(typeName);
       const errors = new FieldErrorCollector();
       const { set } = resolveInput(type, input, true, errors);
-      errors.throwIfAny();
       await checkReferences(sql, scope.metadata, type, [{ set, path: 'input' }], errors);
       errors.throwIfAny();
       const ownerId = scope.actor.kind === 'member' ? scope.actor.id : null;
@@ -224,7 +227,6 @@ export function createRecordService(db: Database) {
       const type = scope.metadata.get(typeName);
       const errors = new FieldErrorCollector();
       const { set, unset } = resolveInput(type, input, false, errors);
-      errors.throwIfAny();
       await checkReferences(sql, scope.metadata, type, [{ set, path: 'input' }], errors);
       errors.throwIfAny();
       if (!isUuid(id)) throw new NotFoundError(`No ${type.apiName} with id ${id}`, { id });
@@ -275,7 +277,7 @@ export function createRecordService(db: Database) {
             ).rows[0]
           : undefined;
       } catch (error) {
-        uniqueConflict(error, type);
+        uniqueConflict(error, type, '');
       }
       if (!raw) throw new NotFoundError(`No deleted ${type.apiName} with id ${id}`, { id });
       return toRecordRow(type, raw);

@@ -6,11 +6,14 @@
  * Resolvers are thin calls into core's record service.
  */
 import {
+  RelataError,
+  ValidationError,
   choiceTypeNames,
   fieldType,
   operationNames,
   referenceInputName,
   typeNames,
+  type FieldError,
   type FieldMeta,
   type ObjectTypeMeta,
   type RecordRow,
@@ -39,6 +42,30 @@ function renameKeys(value: unknown, renames: Renames, nested: boolean): unknown 
   return out;
 }
 
+/**
+ * Names fields in error paths as the client sent them: the engine reports a
+ * reference as `input.company`, the client wrote `companyId`. A path segment is a
+ * field name right after `input`, `filter`, `not`, or an index inside `and`/`or`.
+ */
+function renameErrorFields(error: unknown, renames: Renames): unknown {
+  const fields = error instanceof RelataError ? (error.details.fields as FieldError[] | undefined) : undefined;
+  if (!fields || renames.size === 0) return error;
+  const back = new Map([...renames].map(([graphqlName, engineName]) => [engineName, graphqlName]));
+  const renamed = fields.map((f) => {
+    const parts = f.field.split('.');
+    const mapped = parts.map((part, i) => {
+      const prev = parts[i - 1];
+      const fieldPosition =
+        i === 0 || prev === 'input' || prev === 'filter' || prev === 'not' || (/^\d+$/.test(prev ?? '') && ['and', 'or'].includes(parts[i - 2] ?? ''));
+      return fieldPosition ? (back.get(part) ?? part) : part;
+    });
+    return { ...f, field: mapped.join('.') };
+  });
+  if (error instanceof ValidationError) return new ValidationError(renamed);
+  const relataError = error as RelataError;
+  return new RelataError(relataError.code, relataError.message, { ...relataError.details, fields: renamed });
+}
+
 /** Adds the API of every record type in `metadata`. */
 export function addRecordApi(builder: Builder, metadata: WorkspaceMetadata, shared: SharedTypes): void {
   const objects = new Map<string, ObjectRef>();
@@ -50,7 +77,12 @@ function addRecordType(builder: Builder, type: ObjectTypeMeta, shared: SharedTyp
   const names = typeNames(type.apiName);
   const ops = operationNames(type.apiName, type.pluralApiName);
   const apiName = type.apiName;
-  const renames: Renames = new Map();
+  const renames: Renames = new Map(
+    type.fields
+      .filter((f) => fieldType(f.type).graphql.value.kind === 'reference')
+      .map((f) => [referenceInputName(f.apiName), f.apiName]),
+  );
+  const inGraphqlNames = <T>(promise: Promise<T>) => promise.catch((error: unknown) => Promise.reject(renameErrorFields(error, renames)));
   const enumOf = (field: FieldMeta) =>
     fieldType(field.type).graphql.value.kind === 'choice' ? shared.choiceEnum(choiceTypeNames(apiName, field.apiName).enum, field) : undefined;
 
@@ -128,7 +160,6 @@ function addRecordType(builder: Builder, type: ObjectTypeMeta, shared: SharedTyp
         const shape = module.graphql.value;
         if (shape.kind === 'reference') {
           const inputKey = referenceInputName(field.apiName);
-          renames.set(inputKey, field.apiName);
           fields[inputKey] = t.field({ type: shared.filterInput(module, module.graphql.filterName) });
         } else if (shape.kind === 'choice') {
           fields[field.apiName] = t.field({ type: shared.filterInput(module, choiceTypeNames(apiName, field.apiName).filter, enumOf(field)) });
@@ -212,7 +243,7 @@ function addRecordType(builder: Builder, type: ObjectTypeMeta, shared: SharedTyp
         includeDeleted: t.arg.boolean({ description: 'Also list soft-deleted records.' }),
       },
       resolve: (_root, args, ctx, info) =>
-        ctx.engine.records.list(ctx.scope, apiName, {
+        inGraphqlNames(ctx.engine.records.list(ctx.scope, apiName, {
           filter: renameKeys(args.filter, renames, true) as Record<string, unknown> | null,
           orderBy: args.orderBy as never,
           first: args.first,
@@ -221,7 +252,7 @@ function addRecordType(builder: Builder, type: ObjectTypeMeta, shared: SharedTyp
           before: args.before,
           includeDeleted: args.includeDeleted,
           totalCount: selectsField(info, 'totalCount'),
-        }),
+        })),
     }),
   }));
 
@@ -229,7 +260,7 @@ function addRecordType(builder: Builder, type: ObjectTypeMeta, shared: SharedTyp
     [ops.create]: t.field({
       type: Obj,
       args: { input: t.arg({ type: CreateInput, required: true }) },
-      resolve: (_root, args, ctx) => ctx.engine.records.create(ctx.scope, apiName, toInput(args.input as Record<string, unknown>)),
+      resolve: (_root, args, ctx) => inGraphqlNames(ctx.engine.records.create(ctx.scope, apiName, toInput(args.input as Record<string, unknown>))),
     }),
     [ops.update]: t.field({
       type: Obj,
@@ -240,7 +271,9 @@ function addRecordType(builder: Builder, type: ObjectTypeMeta, shared: SharedTyp
         expectedVersion: t.arg.int(),
       },
       resolve: (_root, args, ctx) =>
-        ctx.engine.records.update(ctx.scope, apiName, String(args.id), toInput(args.input as Record<string, unknown>), args.expectedVersion),
+        inGraphqlNames(
+          ctx.engine.records.update(ctx.scope, apiName, String(args.id), toInput(args.input as Record<string, unknown>), args.expectedVersion),
+        ),
     }),
     [ops.delete]: t.field({
       type: Obj,

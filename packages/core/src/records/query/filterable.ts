@@ -33,7 +33,8 @@ export function isUuid(value: unknown): value is string {
 /** The record id as a filterable: UUID equality only. */
 const idModule: FieldTypeModule = {
   ...fieldType('TEXT'),
-  operators: (({ eq, neq, in: inOp, notIn }) => ({ eq, neq, in: inOp, notIn }))(equalityOperators('uuid')) as FieldTypeModule['operators'],
+  // The same operators as IDFilter (shared with relation fields); isNull: true matches nothing.
+  operators: equalityOperators('uuid'),
   normalize: (input) =>
     isUuid(input) ? { ok: true, value: input.toLowerCase() } : { ok: false, code: 'INVALID_FORMAT', message: 'must be a record id (UUID)' },
   parseOperand: undefined,

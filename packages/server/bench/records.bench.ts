@@ -1,0 +1,175 @@
+/**
+ * Relata's record benchmark: seeds a PostgreSQL database, then times a page read
+ * and a create by hand-written SQL, through the engine, and through GraphQL over
+ * HTTP; prints the query plans, a breakdown of a GraphQL request, and writes
+ * docs/benchmarks.md.
+ *
+ *   npm run bench [-- --records 100000 --iterations 300 --warmup 30 --seconds 5 --out docs/benchmarks.md]
+ *
+ * Run through scripts/bench.mjs, which starts a throwaway PostgreSQL and passes
+ * its URL in RELATA_BENCH_DATABASE_URL.
+ */
+import { startEngine, type Engine } from '@relata/core';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { createHttpServer, type HttpServer } from '../src/index.ts';
+import { explainPage } from './plan.ts';
+import { profileGraphqlPage } from './profile.ts';
+import { goal, renderMarkdown, type Machine, type Results } from './report.ts';
+import { createClients, verifySamePage } from './scenarios.ts';
+import { seed } from './seed.ts';
+import { fmtMs, fmtRatio, measureInterleaved, throughput, type Summary } from './stats.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const { values: args } = parseArgs({
+  options: {
+    records: { type: 'string', default: '100000' },
+    iterations: { type: 'string', default: '300' },
+    warmup: { type: 'string', default: '30' },
+    seconds: { type: 'string', default: '5' },
+    concurrency: { type: 'string', default: '10' },
+    out: { type: 'string', default: path.join(root, 'docs', 'benchmarks.md') },
+  },
+});
+
+function readConfig() {
+  const num = (name: Exclude<keyof typeof args, 'out'>) => {
+    const n = Number(args[name]);
+    if (!Number.isInteger(n) || n < (name === 'warmup' ? 0 : 1)) throw new Error(`--${name} must be a positive integer (got ${args[name]})`);
+    return n;
+  };
+  return {
+    records: num('records'),
+    iterations: num('iterations'),
+    warmup: num('warmup'),
+    seconds: num('seconds'),
+    concurrency: num('concurrency'),
+  };
+}
+
+const log = (line = '') => console.log(line);
+const line = (name: string, s: Summary, base?: Summary) =>
+  log(`  ${name.padEnd(34)} median ${fmtMs(s.median).padStart(7)} ms   p95 ${fmtMs(s.p95).padStart(7)} ms` +
+    (base ? `   ${fmtRatio(s.median / base.median).padStart(6)} of raw SQL` : ''));
+
+async function machine(pool: pg.Pool): Promise<Machine> {
+  let cpu = os.cpus()[0]?.model?.trim() ?? 'unknown';
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m) cpu = m[1]!.trim();
+  } catch {
+    // not Linux
+  }
+  const { rows } = await pool.query<{ server_version: string }>('SHOW server_version');
+  return {
+    cpu,
+    cores: os.availableParallelism?.() ?? os.cpus().length,
+    memoryGiB: os.totalmem() / 1024 ** 3,
+    os: `${os.type()} ${os.release()} (${os.arch()})`,
+    node: process.version,
+    postgres: rows[0]?.server_version ?? 'unknown',
+  };
+}
+
+async function main() {
+  const config = readConfig();
+  const url = process.env.RELATA_BENCH_DATABASE_URL;
+  if (!url) throw new Error('RELATA_BENCH_DATABASE_URL is not set; run `npm run bench` (scripts/bench.mjs) instead.');
+
+  let engine: Engine | undefined;
+  let http: HttpServer | undefined;
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  pool.on('error', () => {});
+  try {
+    engine = await startEngine({ url });
+    const m = await machine(pool);
+    log(`Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB.toFixed(1)} GiB; Node ${m.node}; PostgreSQL ${m.postgres}`);
+
+    log(`\nSeeding ${config.records.toLocaleString('en-US')} deals...`);
+    const seeded = await seed(engine, pool, config.records, log);
+    log(`  inserted in ${(seeded.insertMs / 1000).toFixed(1)} s, VACUUM ANALYZE ${(seeded.analyzeMs / 1000).toFixed(1)} s, ` +
+      `${(seeded.tableBytes / 1024 / 1024).toFixed(0)} MB`);
+
+    http = createHttpServer({ engine, graphiql: false, logError: (message, error) => console.error(message, error) });
+    const { url: baseUrl } = await http.listen(0, '127.0.0.1');
+    const clients = await createClients(engine, pool, seeded, baseUrl);
+
+    const ids = await verifySamePage(clients);
+    log(`\nSame page from raw SQL, engine and GraphQL: ${ids.length} ids, in the same order.`);
+
+    const rounds = { iterations: config.iterations, warmup: config.warmup };
+    log(`\nPage of 50 (${config.iterations} rounds after ${config.warmup} warm-up)...`);
+    const pageRuns = await measureInterleaved({ raw: clients.rawPage, engine: clients.enginePage, graphql: clients.gqlPage }, rounds);
+    const page = { raw: pageRuns.raw!, engine: pageRuns.engine!, graphql: pageRuns.graphql! };
+    line('(a) raw SQL', page.raw, page.raw);
+    line('(b) engine.records.list', page.engine, page.raw);
+    line('(c) GraphQL over HTTP', page.graphql, page.raw);
+
+    log(`\nCreate one deal...`);
+    const createRuns = await measureInterleaved({ raw: clients.rawCreate, graphql: clients.gqlCreate }, rounds);
+    const create = { raw: createRuns.raw!, graphql: createRuns.graphql! };
+    line('(d) raw SQL INSERT', create.raw, create.raw);
+    line('(d) GraphQL createDeal', create.graphql, create.raw);
+
+    log(`\nThroughput, ${config.concurrency} concurrent, ${config.seconds} s each...`);
+    const tpOpts = { concurrency: config.concurrency, seconds: config.seconds };
+    const tpGraphql = await throughput(clients.gqlPage, tpOpts);
+    log(`  (e) GraphQL page: ${tpGraphql.perSecond.toFixed(0)} req/s (${tpGraphql.requests} requests, median ${fmtMs(tpGraphql.latency.median)} ms)`);
+    const tpRaw = await throughput(clients.rawPage, tpOpts);
+    log(`  raw SQL page:     ${tpRaw.perSecond.toFixed(0)} req/s (${tpRaw.requests} requests, median ${fmtMs(tpRaw.latency.median)} ms)`);
+
+    log('\nQuery plans...');
+    const plans = await explainPage(engine, pool, seeded, clients);
+    for (const p of plans) {
+      log(`\n  ${p.label}: uses index: ${p.usesFieldIndex ? 'yes' : 'no'}` +
+        (p.fieldIndexesUsed.length ? ` (${p.fieldIndexesUsed.join(', ')})` : ''));
+      for (const l of p.plan) log(`    ${l}`);
+    }
+
+    log('\nWhere a GraphQL page request spends its time...');
+    const profile = await profileGraphqlPage(engine, http, seeded, clients, {
+      iterations: Math.max(1, Math.round(config.iterations / 2)),
+      warmup: config.warmup,
+    });
+    for (const s of profile.steps) line(s.step, s.summary);
+    line('full request', profile.full);
+    log(`  ${'remainder (yoga pipeline)'.padEnd(34)} median ${fmtMs(profile.unexplainedMs).padStart(7)} ms`);
+    log(`  statements per request: ${profile.statementsPerRequest.length}; response ${(profile.responseBytes / 1024).toFixed(1)} KiB`);
+
+    const results: Results = {
+      date: new Date().toISOString(),
+      machine: m,
+      config,
+      seeded,
+      page,
+      create,
+      throughput: { graphql: tpGraphql, raw: tpRaw },
+      plans,
+      profile,
+    };
+    const g = goal(results);
+    log(`\nGoal: GraphQL page latency within 3x of the raw SQL query; the query plan uses the field's index`);
+    log(`  GraphQL/raw = ${fmtRatio(g.ratio)} (${g.latencyOk ? 'ok' : 'over'}); uses index: ${g.indexOk ? 'yes' : 'no'} → ${g.pass ? 'PASS' : 'MISS'}`);
+
+    fs.mkdirSync(path.dirname(args.out!), { recursive: true });
+    fs.writeFileSync(args.out!, renderMarkdown(results));
+    const shown = path.relative(process.cwd(), args.out!);
+    log(`\nWrote ${shown.startsWith('..') || path.isAbsolute(shown) ? args.out : shown}`);
+  } finally {
+    await http?.close();
+    await engine?.close();
+    await pool.end();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(`\nBenchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);
