@@ -50,6 +50,9 @@ describe('records', () => {
       'input.total',
     ]);
     expect((await engine.records.list(s, 'invoice', { totalCount: true })).totalCount).toBe(before.totalCount);
+    await expect(engine.records.create(s, 'invoice', { number: '   ' })).rejects.toMatchObject({
+      fields: [{ field: 'input.number', code: 'REQUIRED' }],
+    });
   });
 
   it('enforces unique values with a CONFLICT naming the field', async () => {

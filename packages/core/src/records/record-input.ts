@@ -53,8 +53,9 @@ export function resolveInput(
       continue;
     }
     const result = fieldType(field.type).normalize(value, field);
-    if (result.ok) set[field.apiName] = result.value;
-    else errors.add(at, result.code, result.message);
+    if (!result.ok) errors.add(at, result.code, result.message);
+    else if (field.required && isEmpty(result.value)) errors.add(at, 'REQUIRED', 'is required and cannot be empty');
+    else set[field.apiName] = result.value;
   }
   return { set, unset };
 }
@@ -91,4 +92,9 @@ export async function checkReferences(
     if (target === undefined) errors.add(w.at, 'INVALID_REFERENCE', `no ${w.targets.join(' or ')} record with id ${w.id}`);
     else if (!w.targets.includes(target)) errors.add(w.at, 'INVALID_REFERENCE', `record ${w.id} is a ${target}, not a ${w.targets.join(' or ')}`);
   }
+}
+
+/** An empty string or list does not satisfy `required`. */
+function isEmpty(value: unknown): boolean {
+  return value === '' || (Array.isArray(value) && value.length === 0);
 }
