@@ -27,7 +27,7 @@ const BUILTIN_TYPE_NAMES = [
 /** Root field names of the API itself. */
 const BUILTIN_OPERATION_NAMES = [
   'objectTypes', 'objectType', 'createObjectType', 'updateObjectType', 'deleteObjectType', 'createField',
-  'updateField', 'deleteField', 'search', 'node', 'me', 'workspace',
+  'updateField', 'deleteField', 'search', 'node', 'me', 'workspace', 'members', 'apiKeys', 'revokeApiKey',
 ];
 
 /** Every clash, as field errors; `path` prefixes each error's field (e.g. `input.apiName`). */

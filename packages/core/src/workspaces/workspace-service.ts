@@ -5,9 +5,10 @@
  * all a server needs to pick the right cached schema.
  */
 import { v7 as uuidv7 } from 'uuid';
-import type { Actor } from '../access/actor.ts';
+import { requireAdmin, type Actor } from '../access/actor.ts';
 import type { Database } from '../db/database.ts';
-import { UnauthenticatedError, ValidationError } from '../errors.ts';
+import { NotFoundError, UnauthenticatedError, ValidationError } from '../errors.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
 import { API_KEY_PATTERN, apiKeyPrefix, generateApiKey, hashApiKey } from './api-keys.ts';
 
 /** What authenticating a credential yields. */
@@ -82,6 +83,29 @@ export function createWorkspaceService(db: Database) {
         actor: { workspaceId: row.workspace_id, kind: 'apiKey', id: row.id, role: row.role },
         metadataVersion: row.metadata_version,
       };
+    },
+
+    /** The workspace's API keys (admins only), never their secrets; `query` is a Prisma select/include. */
+    async findApiKeys(actor: Actor, query: { select?: Prisma.ApiKeySelect; include?: Prisma.ApiKeyInclude } = {}) {
+      requireAdmin(actor, 'list API keys');
+      return db.prisma.apiKey.findMany({ ...query, where: { workspaceId: actor.workspaceId }, orderBy: { createdAt: 'asc' } } as Prisma.ApiKeyFindManyArgs);
+    },
+
+    /** The workspace's members (admins only). */
+    async findMembers(actor: Actor, query: { select?: Prisma.MemberSelect; include?: Prisma.MemberInclude } = {}) {
+      requireAdmin(actor, 'list members');
+      return db.prisma.member.findMany({ ...query, where: { workspaceId: actor.workspaceId }, orderBy: { createdAt: 'asc' } } as Prisma.MemberFindManyArgs);
+    },
+
+    /** Revokes one of the actor's workspace's keys (admins only); NOT_FOUND for any other id. */
+    async revokeApiKeyAs(actor: Actor, apiKeyId: string): Promise<boolean> {
+      requireAdmin(actor, 'revoke API keys');
+      const { count } = await db.prisma.apiKey.updateMany({
+        where: { id: /^[0-9a-f-]{36}$/i.test(apiKeyId) ? apiKeyId : '00000000-0000-0000-0000-000000000000', workspaceId: actor.workspaceId, revokedAt: null },
+        data: { revokedAt: new Date() },
+      });
+      if (count === 0) throw new NotFoundError(`No active API key with id ${apiKeyId}`, { id: apiKeyId });
+      return true;
     },
 
     /** Revokes a key: it stops working on the next request. */

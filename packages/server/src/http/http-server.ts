@@ -5,6 +5,7 @@
  * answer is HTTP 401 and nothing else.
  */
 import { UnauthenticatedError, type Engine } from '@relata/core';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import type { GraphQLSchema } from 'graphql';
 import http from 'node:http';
@@ -55,6 +56,8 @@ export function createHttpServer(options: HttpServerOptions) {
     graphqlEndpoint: '/graphql',
     schema: ({ workspaceSchema }) => workspaceSchema,
     graphiql: options.graphiql ?? process.env.NODE_ENV !== 'production',
+    // The bundled GraphiQL: the default page loads its scripts from a CDN, which fails offline.
+    renderGraphiQL,
     landingPage: false,
     maskedErrors: { maskError: (error) => toClientError(error, logError) },
     plugins: [errorCodes],

@@ -11,6 +11,7 @@ import { addMetadataApi } from './metadata-api.ts';
 import { addRecordApi } from './record-api.ts';
 import { addScalars } from './scalars.ts';
 import { addSharedTypes } from './shared-types.ts';
+import { addWorkspaceApi } from './workspace-api.ts';
 
 /** Builds the schema for `metadata`. Resolvers read ids from the request's metadata, never from the build. */
 export function buildSchema(engine: Engine, metadata: WorkspaceMetadata): GraphQLSchema {
@@ -19,6 +20,7 @@ export function buildSchema(engine: Engine, metadata: WorkspaceMetadata): GraphQ
   builder.mutationType({});
   addScalars(builder);
   addMetadataApi(builder);
+  addWorkspaceApi(builder);
   addRecordApi(builder, metadata, addSharedTypes(builder));
   return builder.toSchema({ sortSchema: false });
 }
