@@ -51,12 +51,12 @@ describe('Prisma schema and migrations agree', () => {
     await db.prisma.record.create({ data: record });
 
     expect(await db.prisma.workspace.findUniqueOrThrow({ where: { id: workspace.id } })).toEqual(workspace);
-    expect(await db.prisma.member.findUniqueOrThrow({ where: { id: member.id } })).toEqual(member);
-    expect(await db.prisma.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } })).toEqual(apiKey);
+    expect(await db.prisma.member.findUniqueOrThrow({ where: { workspaceId_id: { workspaceId: workspace.id, id: member.id } } })).toEqual(member);
+    expect(await db.prisma.apiKey.findUniqueOrThrow({ where: { workspaceId_id: { workspaceId: workspace.id, id: apiKey.id } } })).toEqual(apiKey);
     const { updatedAt: _o, ...objectTypeRest } = objectType;
-    expect(await db.prisma.objectType.findUniqueOrThrow({ where: { id: objectType.id } })).toMatchObject({ ...objectTypeRest, updatedAt: expect.any(Date) });
+    expect(await db.prisma.objectType.findUniqueOrThrow({ where: { workspaceId_id: { workspaceId: workspace.id, id: objectType.id } } })).toMatchObject({ ...objectTypeRest, updatedAt: expect.any(Date) });
     const { updatedAt: _f, ...fieldRest } = fieldDef;
-    expect(await db.prisma.fieldDef.findUniqueOrThrow({ where: { id: fieldDef.id } })).toMatchObject({ ...fieldRest, updatedAt: expect.any(Date) });
+    expect(await db.prisma.fieldDef.findUniqueOrThrow({ where: { workspaceId_id: { workspaceId: workspace.id, id: fieldDef.id } } })).toMatchObject({ ...fieldRest, updatedAt: expect.any(Date) });
     expect(
       await db.prisma.record.findUniqueOrThrow({ where: { workspaceId_id: { workspaceId: workspace.id, id: record.id } } }),
     ).toEqual(record);

@@ -176,7 +176,7 @@ export function createMetadataService(db: Database, options: { cacheSize?: numbe
         });
         return created.id;
       });
-      return db.prisma.objectType.findUniqueOrThrow({ where: { id }, include: opts.include, select: opts.select } as Prisma.ObjectTypeFindUniqueOrThrowArgs);
+      return db.prisma.objectType.findUniqueOrThrow({ where: { workspaceId_id: { workspaceId: actor.workspaceId, id } }, include: opts.include, select: opts.select } as Prisma.ObjectTypeFindUniqueOrThrowArgs);
     },
 
     /** Changes a record type's plural name, label or description. */
@@ -192,7 +192,7 @@ export function createMetadataService(db: Database, options: { cacheSize?: numbe
         checkClashes(after, errors, 'input.pluralApiName');
         errors.throwIfAny();
         await tx.objectType.update({
-          where: { id: type.id },
+          where: { workspaceId_id: { workspaceId: actor.workspaceId, id: type.id } },
           data: {
             pluralApiName,
             ...(input.label?.trim() ? { label: input.label.trim() } : {}),
@@ -201,7 +201,7 @@ export function createMetadataService(db: Database, options: { cacheSize?: numbe
         });
         return type.id;
       });
-      return db.prisma.objectType.findUniqueOrThrow({ where: { id }, include: opts.include, select: opts.select } as Prisma.ObjectTypeFindUniqueOrThrowArgs);
+      return db.prisma.objectType.findUniqueOrThrow({ where: { workspaceId_id: { workspaceId: actor.workspaceId, id } }, include: opts.include, select: opts.select } as Prisma.ObjectTypeFindUniqueOrThrowArgs);
     },
 
     /** Deletes a record type. One that holds records needs `force`, which destroys them. */
@@ -233,7 +233,7 @@ export function createMetadataService(db: Database, options: { cacheSize?: numbe
           actor.workspaceId,
           type.id,
         );
-        await tx.objectType.delete({ where: { id: type.id } });
+        await tx.objectType.delete({ where: { workspaceId_id: { workspaceId: actor.workspaceId, id: type.id } } });
       });
       return true;
     },
@@ -280,7 +280,7 @@ export function createMetadataService(db: Database, options: { cacheSize?: numbe
         await buildIndex(tx, type.id, field, errors, 'input');
         return field.id;
       });
-      return db.prisma.fieldDef.findUniqueOrThrow({ where: { id }, include: opts.include, select: opts.select } as Prisma.FieldDefFindUniqueOrThrowArgs);
+      return db.prisma.fieldDef.findUniqueOrThrow({ where: { workspaceId_id: { workspaceId: actor.workspaceId, id } }, include: opts.include, select: opts.select } as Prisma.FieldDefFindUniqueOrThrowArgs);
     },
 
     /**
@@ -331,7 +331,7 @@ export function createMetadataService(db: Database, options: { cacheSize?: numbe
         }
         errors.throwIfAny();
 
-        await tx.fieldDef.update({ where: { id: field.id }, data: toFieldRow(actor.workspaceId, type.id, field) });
+        await tx.fieldDef.update({ where: { workspaceId_id: { workspaceId: actor.workspaceId, id: field.id } }, data: toFieldRow(actor.workspaceId, type.id, field) });
         const indexChanged =
           field.indexed !== stored.indexed || field.unique !== stored.unique || fieldExpr(field) !== fieldExpr(stored);
         if (indexChanged) {
@@ -340,7 +340,7 @@ export function createMetadataService(db: Database, options: { cacheSize?: numbe
         }
         return field.id;
       });
-      return db.prisma.fieldDef.findUniqueOrThrow({ where: { id }, include: opts.include, select: opts.select } as Prisma.FieldDefFindUniqueOrThrowArgs);
+      return db.prisma.fieldDef.findUniqueOrThrow({ where: { workspaceId_id: { workspaceId: actor.workspaceId, id } }, include: opts.include, select: opts.select } as Prisma.FieldDefFindUniqueOrThrowArgs);
     },
 
     /** Deletes a field. One that holds values needs `force`, which removes them from every record. */
@@ -364,7 +364,7 @@ export function createMetadataService(db: Database, options: { cacheSize?: numbe
             apiName,
           );
         }
-        await tx.fieldDef.delete({ where: { id: field.id } });
+        await tx.fieldDef.delete({ where: { workspaceId_id: { workspaceId: actor.workspaceId, id: field.id } } });
       });
       return true;
     },

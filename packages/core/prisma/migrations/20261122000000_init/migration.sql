@@ -1,4 +1,7 @@
 -- Relata's first schema: tenants, credentials, metadata and the single record table.
+-- Every key and index leads with workspace_id (so tenants stay apart and the
+-- tables can be distributed by tenant), except api_key's key_hash: a request is
+-- authenticated before its workspace is known.
 
 CREATE TABLE "workspace" (
     "id" UUID NOT NULL,
@@ -16,7 +19,7 @@ CREATE TABLE "member" (
     "email" TEXT,
     "role" TEXT NOT NULL DEFAULT 'admin',
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    CONSTRAINT "member_pkey" PRIMARY KEY ("id"),
+    CONSTRAINT "member_pkey" PRIMARY KEY ("workspace_id", "id"),
     CONSTRAINT "member_workspace_id_fkey" FOREIGN KEY ("workspace_id") REFERENCES "workspace"("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 CREATE UNIQUE INDEX "member_workspace_id_user_id_key" ON "member"("workspace_id", "user_id");
@@ -32,11 +35,10 @@ CREATE TABLE "api_key" (
     "expires_at" TIMESTAMPTZ(3),
     "last_used_at" TIMESTAMPTZ(3),
     "revoked_at" TIMESTAMPTZ(3),
-    CONSTRAINT "api_key_pkey" PRIMARY KEY ("id"),
+    CONSTRAINT "api_key_pkey" PRIMARY KEY ("workspace_id", "id"),
     CONSTRAINT "api_key_workspace_id_fkey" FOREIGN KEY ("workspace_id") REFERENCES "workspace"("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 CREATE UNIQUE INDEX "api_key_key_hash_key" ON "api_key"("key_hash");
-CREATE INDEX "api_key_workspace_id_idx" ON "api_key"("workspace_id");
 
 CREATE TABLE "object_type" (
     "id" UUID NOT NULL,
@@ -48,7 +50,7 @@ CREATE TABLE "object_type" (
     "source" TEXT NOT NULL DEFAULT 'custom',
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    CONSTRAINT "object_type_pkey" PRIMARY KEY ("id"),
+    CONSTRAINT "object_type_pkey" PRIMARY KEY ("workspace_id", "id"),
     CONSTRAINT "object_type_workspace_id_fkey" FOREIGN KEY ("workspace_id") REFERENCES "workspace"("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 CREATE UNIQUE INDEX "object_type_workspace_id_api_name_key" ON "object_type"("workspace_id", "api_name");
@@ -72,11 +74,10 @@ CREATE TABLE "field_def" (
     "position" INTEGER NOT NULL DEFAULT 0,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    CONSTRAINT "field_def_pkey" PRIMARY KEY ("id"),
-    CONSTRAINT "field_def_object_type_id_fkey" FOREIGN KEY ("object_type_id") REFERENCES "object_type"("id") ON DELETE CASCADE ON UPDATE CASCADE
+    CONSTRAINT "field_def_pkey" PRIMARY KEY ("workspace_id", "id"),
+    CONSTRAINT "field_def_workspace_id_object_type_id_fkey" FOREIGN KEY ("workspace_id", "object_type_id") REFERENCES "object_type"("workspace_id", "id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 CREATE UNIQUE INDEX "field_def_workspace_id_object_type_id_api_name_key" ON "field_def"("workspace_id", "object_type_id", "api_name");
-CREATE INDEX "field_def_workspace_id_object_type_id_idx" ON "field_def"("workspace_id", "object_type_id");
 
 -- Every record of every type. Adding a type or a field never changes this table;
 -- a field marked indexed or unique gets a partial expression index of its own.
