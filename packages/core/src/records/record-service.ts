@@ -10,7 +10,9 @@ import type { Database } from '../db/database.ts';
 import type { Queryable } from '../db/sql-client.ts';
 import { BadRequestError, ConflictError, FieldErrorCollector, NotFoundError } from '../errors.ts';
 import { fieldType } from '../fields/index.ts';
-import { fieldIdFromIndexName, sqlLiteral } from '../metadata/record-indexes.ts';
+import { sqlLiteral } from '../metadata/record-indexes.ts';
+import { createBulkWrites } from './bulk-writes.ts';
+import { uniqueConflict } from './write-errors.ts';
 import type { ObjectTypeMeta, WorkspaceMetadata } from '../metadata/workspace-metadata.ts';
 import { compileFilter, type RecordFilter } from './query/filter.ts';
 import { filterables, isUuid } from './query/filterable.ts';
@@ -93,21 +95,6 @@ export function createRecordService(db: Database) {
     return rows[0] ?? null;
   }
 
-  /** Turns a unique violation into a CONFLICT that names the field. */
-  function uniqueConflict(error: unknown, type: ObjectTypeMeta, path = 'input.'): never {
-    const e = error as { code?: string; constraint?: string };
-    if (e?.code === '23505') {
-      const fieldId = fieldIdFromIndexName(e.constraint);
-      const field = type.fields.find((f) => f.id === fieldId);
-      if (field) {
-        throw new ConflictError(`Another ${type.apiName} already has this ${field.apiName}`, {
-          fields: [{ field: `${path}${field.apiName}`, code: 'UNIQUE', message: 'is already taken by another record' }],
-        });
-      }
-    }
-    throw error;
-  }
-
   /** Explains why a conditional write touched no row: missing, or a stale version. */
   async function missOrConflict(scope: RecordScope, type: ObjectTypeMeta, id: string, expectedVersion?: number | null): Promise<never> {
     const current = await getRaw(sql, scope, type, id);
@@ -121,6 +108,8 @@ export function createRecordService(db: Database) {
   }
 
   return {
+    ...createBulkWrites(db),
+
     /** One record by id, or null (also for deleted records and ids of other types or workspaces). */
     async get(scope: RecordScope, typeName: string, id: string): Promise<RecordRow | null> {
       const type = scope.metadata.get(typeName);

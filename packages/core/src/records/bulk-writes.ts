@@ -1,0 +1,220 @@
+/**
+ * Writes of many records in one call, and the idempotent upsert. Each is one
+ * transaction (or one statement): all or nothing. Every failure is reported with
+ * the index of its item (`inputs.3.amount`, `updates.0.expectedVersion`).
+ */
+import { v7 as uuidv7 } from 'uuid';
+import type { Database } from '../db/database.ts';
+import { BadRequestError, ConflictError, FieldErrorCollector, NotFoundError, ValidationError } from '../errors.ts';
+import { fieldType } from '../fields/index.ts';
+import type { FieldMeta } from '../fields/types.ts';
+import { fieldExpr, sqlLiteral } from '../metadata/record-indexes.ts';
+import type { ObjectTypeMeta } from '../metadata/workspace-metadata.ts';
+import { isUuid } from './query/filterable.ts';
+import { checkReferences, resolveInput, type RecordInput } from './record-input.ts';
+import { RECORD_COLUMNS, toRecordRow, type RawRecord, type RecordRow } from './record-row.ts';
+import type { RecordScope } from './record-service.ts';
+import { uniqueConflict } from './write-errors.ts';
+
+/** Most records one bulk call may write. */
+export const MAX_BULK_SIZE = 1000;
+
+/** One item of an updateMany. */
+export interface RecordUpdate {
+  id: string;
+  input: RecordInput;
+  expectedVersion?: number | null;
+}
+
+function checkSize(count: number, arg: string) {
+  if (count > MAX_BULK_SIZE) {
+    throw new BadRequestError(`${arg} may hold at most ${MAX_BULK_SIZE} items (got ${count}); split the call`, { argument: arg });
+  }
+}
+
+/** Compares stored values as `->>` renders them. */
+function asText(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** Creates the bulk write operations over `db`. */
+export function createBulkWrites(db: Database) {
+  const sql = db.sql;
+
+  /**
+   * Finds unique values that repeat inside the batch or are taken by live records,
+   * so a failed batch names each offending item instead of one database error.
+   */
+  async function uniqueProblems(scope: RecordScope, type: ObjectTypeMeta, sets: Array<Record<string, unknown>>, path: string) {
+    const problems = new FieldErrorCollector();
+    for (const field of type.fields.filter((f) => f.unique)) {
+      const seen = new Map<string, number>();
+      const values: string[] = [];
+      sets.forEach((set, i) => {
+        if (set[field.apiName] === undefined) return;
+        const value = asText(set[field.apiName]);
+        const first = seen.get(value);
+        if (first !== undefined) problems.add(`${path}.${i}.${field.apiName}`, 'UNIQUE', `repeats the value of ${path}.${first}`);
+        else seen.set(value, i);
+        values.push(value);
+      });
+      if (values.length === 0) continue;
+      const { rows } = await sql.query<{ v: string }>(
+        `SELECT DISTINCT ("data"->>${sqlLiteral(field.apiName)}) AS "v" FROM "record" WHERE "workspace_id" = $1 ` +
+          `AND "object_type_id" = $2 AND "deleted_at" IS NULL AND ("data"->>${sqlLiteral(field.apiName)}) = ANY($3::text[])`,
+        [scope.metadata.workspaceId, type.id, values],
+      );
+      const taken = new Set(rows.map((r) => r.v));
+      sets.forEach((set, i) => {
+        if (set[field.apiName] !== undefined && taken.has(asText(set[field.apiName]))) {
+          problems.add(`${path}.${i}.${field.apiName}`, 'UNIQUE', 'is already taken by another record');
+        }
+      });
+    }
+    if (problems.hasErrors) {
+      throw new ConflictError(`Some ${type.pluralApiName} would repeat a unique value`, { fields: problems.errors });
+    }
+  }
+
+  return {
+    /** Creates up to 1,000 records in one statement; any invalid item fails them all. */
+    async createMany(scope: RecordScope, typeName: string, inputs: readonly RecordInput[]): Promise<RecordRow[]> {
+      const type = scope.metadata.get(typeName);
+      checkSize(inputs.length, 'inputs');
+      if (inputs.length === 0) return [];
+      const errors = new FieldErrorCollector();
+      const sets = inputs.map((input, i) => resolveInput(type, input, true, errors, `inputs.${i}`).set);
+      await checkReferences(sql, scope.metadata, type, sets.map((set, i) => ({ set, path: `inputs.${i}` })), errors);
+      errors.throwIfAny();
+      await uniqueProblems(scope, type, sets, 'inputs');
+
+      const rows = sets.map((data) => ({ id: uuidv7(), data }));
+      const ownerId = scope.actor.kind === 'member' ? scope.actor.id : null;
+      try {
+        const { rows: inserted } = await sql.query<RawRecord>(
+          `INSERT INTO "record" ("workspace_id", "id", "object_type_id", "data", "owner_id") ` +
+            `SELECT $1, u."id", $2, u."data", $3 FROM jsonb_to_recordset($4::jsonb) AS u("id" uuid, "data" jsonb) ` +
+            `RETURNING ${RECORD_COLUMNS}`,
+          [scope.metadata.workspaceId, type.id, ownerId, JSON.stringify(rows)],
+        );
+        const byId = new Map(inserted.map((raw) => [raw.id, raw]));
+        return rows.map((row) => toRecordRow(type, byId.get(row.id)!));
+      } catch (error) {
+        return uniqueConflict(error, type, 'inputs.');
+      }
+    },
+
+    /**
+     * Changes up to 1,000 records in one transaction. An item whose record is
+     * missing, or whose expectedVersion is stale, fails the whole call.
+     */
+    async updateMany(scope: RecordScope, typeName: string, updates: readonly RecordUpdate[]): Promise<RecordRow[]> {
+      const type = scope.metadata.get(typeName);
+      checkSize(updates.length, 'updates');
+      if (updates.length === 0) return [];
+      const errors = new FieldErrorCollector();
+      const firstIndex = new Map<string, number>();
+      const items = updates.map((update, i) => {
+        const id = String(update.id).toLowerCase();
+        if (firstIndex.has(id)) errors.add(`updates.${i}.id`, 'DUPLICATE', `is also updated by updates.${firstIndex.get(id)}`);
+        else firstIndex.set(id, i);
+        const { set, unset } = resolveInput(type, update.input, false, errors, `updates.${i}.input`);
+        return { id, set, unset, expected: update.expectedVersion ?? null };
+      });
+      await checkReferences(sql, scope.metadata, type, items.map((it, i) => ({ set: it.set, path: `updates.${i}.input` })), errors);
+      errors.throwIfAny();
+      const missing = items.map((it, i) => (isUuid(it.id) ? -1 : i)).filter((i) => i >= 0);
+      if (missing.length) throw notFound(type, missing, items);
+
+      return sql.transaction(async (tx) => {
+        let rows: RawRecord[];
+        try {
+          ({ rows } = await tx.query<RawRecord>(
+            `UPDATE "record" AS r SET "data" = (r."data" || u."patch") - ARRAY(SELECT jsonb_array_elements_text(u."unset")), ` +
+              `"version" = r."version" + 1, "updated_at" = CURRENT_TIMESTAMP ` +
+              `FROM jsonb_to_recordset($3::jsonb) AS u("id" uuid, "patch" jsonb, "unset" jsonb, "expected" int) ` +
+              `WHERE r."workspace_id" = $1 AND r."object_type_id" = $2 AND r."id" = u."id" AND r."deleted_at" IS NULL ` +
+              `AND (u."expected" IS NULL OR r."version" = u."expected") ` +
+              `RETURNING ${RECORD_COLUMNS.split(', ').map((c) => `r.${c}`).join(', ')}`,
+            [scope.metadata.workspaceId, type.id, JSON.stringify(items.map((it) => ({ id: it.id, patch: it.set, unset: it.unset, expected: it.expected })))],
+          ));
+        } catch (error) {
+          return uniqueConflict(error, type, 'updates.');
+        }
+        if (rows.length < items.length) {
+          const done = new Set(rows.map((r) => r.id));
+          const failed = items.map((it, i) => (done.has(it.id) ? -1 : i)).filter((i) => i >= 0);
+          const { rows: current } = await tx.query<{ id: string; version: number }>(
+            'SELECT "id", "version" FROM "record" WHERE "workspace_id" = $1 AND "object_type_id" = $2 AND "id" = ANY($3::uuid[]) AND "deleted_at" IS NULL',
+            [scope.metadata.workspaceId, type.id, failed.map((i) => items[i]!.id)],
+          );
+          const versions = new Map(current.map((r) => [r.id, r.version]));
+          const absent = failed.filter((i) => !versions.has(items[i]!.id));
+          if (absent.length) throw notFound(type, absent, items);
+          throw new ConflictError(`Some ${type.pluralApiName} changed since they were read; nothing was written`, {
+            fields: failed.map((i) => ({
+              field: `updates.${i}.expectedVersion`,
+              code: 'STALE',
+              message: `the record is at version ${versions.get(items[i]!.id)}`,
+            })),
+          });
+        }
+        const byId = new Map(rows.map((raw) => [raw.id, raw]));
+        return items.map((it) => toRecordRow(type, byId.get(it.id)!));
+      });
+    },
+
+    /**
+     * Creates the record whose unique field has the `match` value, or updates it
+     * with the given fields if it exists. One statement: two concurrent upserts of
+     * one key make one record (one creates, the other updates), never an error.
+     */
+    async upsert(
+      scope: RecordScope,
+      typeName: string,
+      match: Record<string, unknown>,
+      input: RecordInput,
+    ): Promise<{ record: RecordRow; created: boolean }> {
+      const type = scope.metadata.get(typeName);
+      const errors = new FieldErrorCollector();
+      const keys = Object.keys(match ?? {}).filter((k) => match[k] !== undefined && match[k] !== null);
+      const field: FieldMeta | undefined = keys.length === 1 ? type.fields.find((f) => f.apiName === keys[0]) : undefined;
+      if (keys.length !== 1) errors.add('match', 'INVALID_VALUE', 'must name exactly one unique field');
+      else if (!field?.unique) errors.add(`match.${keys[0]}`, 'NOT_UNIQUE', 'is not a unique field of this type');
+      errors.throwIfAny();
+      const key = field!.apiName;
+      const normalized = fieldType(field!.type).normalize(match[key], field!);
+      if (!normalized.ok) throw new ValidationError([{ field: `match.${key}`, code: normalized.code, message: normalized.message }]);
+
+      const createSet = resolveInput(type, { ...input, [key]: input?.[key] ?? match[key] }, true, errors).set;
+      // The same input as a patch, for the update path (its errors are those above).
+      const patch = resolveInput(type, input, false, new FieldErrorCollector());
+      if (createSet[key] !== undefined && JSON.stringify(createSet[key]) !== JSON.stringify(normalized.value)) {
+        errors.add(`input.${key}`, 'MISMATCH', `must equal match.${key} when given`);
+      }
+      await checkReferences(sql, scope.metadata, type, [{ set: createSet, path: 'input' }], errors);
+      errors.throwIfAny();
+
+      const ownerId = scope.actor.kind === 'member' ? scope.actor.id : null;
+      try {
+        const { rows } = await sql.query<RawRecord & { inserted: boolean }>(
+          `INSERT INTO "record" AS r ("workspace_id", "id", "object_type_id", "data", "owner_id") VALUES ($1, $2, $3, $4::jsonb, $5) ` +
+            // The conflict target restates the unique index of the field, predicate included.
+            `ON CONFLICT ("workspace_id", (${fieldExpr(field!)})) WHERE "object_type_id" = '${type.id}'::uuid AND "deleted_at" IS NULL ` +
+            `DO UPDATE SET "data" = (r."data" || $6::jsonb) - $7::text[], "version" = r."version" + 1, "updated_at" = CURRENT_TIMESTAMP ` +
+            `RETURNING ${RECORD_COLUMNS.split(', ').map((c) => `r.${c}`).join(', ')}, (r."xmax" = 0) AS "inserted"`,
+          [scope.metadata.workspaceId, uuidv7(), type.id, JSON.stringify(createSet), ownerId, JSON.stringify(patch.set), patch.unset],
+        );
+        return { record: toRecordRow(type, rows[0]!), created: rows[0]!.inserted };
+      } catch (error) {
+        return uniqueConflict(error, type);
+      }
+    },
+  };
+}
+
+function notFound(type: ObjectTypeMeta, indexes: number[], items: Array<{ id: string }>) {
+  return new NotFoundError(`No ${type.apiName} with id ${indexes.map((i) => items[i]!.id).join(', ')}; nothing was written`, {
+    fields: indexes.map((i) => ({ field: `updates.${i}.id`, code: 'NOT_FOUND', message: `no ${type.apiName} with this id` })),
+  });
+}
