@@ -10,7 +10,8 @@ import { createHttpServer } from '../src/index.ts';
 
 const adminUrl = process.env.RELATA_TEST_DATABASE_URL;
 
-describe.runIf(adminUrl)('two servers on one PostgreSQL database', () => {
+// Registered on the PostgreSQL pass only (the embedded database belongs to one process).
+if (adminUrl) describe('two servers on one PostgreSQL database', () => {
   const servers: Array<{ url: string; close: () => Promise<void> }> = [];
   let key: string;
 

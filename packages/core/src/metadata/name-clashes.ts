@@ -53,8 +53,9 @@ export function findNameClashes(types: readonly NamedType[], path = 'apiName'): 
   for (const type of types) {
     const owner = `record type "${type.apiName}"`;
     for (const name of Object.values(typeNames(type.apiName))) claim(typeOwners, name, owner, 'GraphQL type');
-    const operations = new Set(Object.values(operationNames(type.apiName, type.pluralApiName)));
-    if (operations.size < 7) {
+    const names = Object.values(operationNames(type.apiName, type.pluralApiName));
+    const operations = new Set(names);
+    if (operations.size < names.length) {
       errors.push({ field: path, code: 'NAME_CLASH', message: `${owner}: pluralApiName must differ from apiName` });
     }
     for (const name of operations) claim(operationOwners, name, owner, 'operation');

@@ -54,6 +54,8 @@ export function typeNames(apiName: string) {
     orderBy: `${base}OrderBy`,
     createInput: `${base}CreateInput`,
     updateInput: `${base}UpdateInput`,
+    updateItem: `${base}UpdateItem`,
+    uniqueMatch: `${base}UniqueMatch`,
   };
 }
 
@@ -74,6 +76,9 @@ export function operationNames(apiName: string, pluralApiName: string) {
     delete: `delete${one}`,
     restore: `restore${one}`,
     destroy: `destroy${one}`,
+    createMany: `create${pascalCase(pluralApiName)}`,
+    updateMany: `update${pascalCase(pluralApiName)}`,
+    upsert: `upsert${one}`,
   };
 }
 

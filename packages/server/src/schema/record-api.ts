@@ -6,20 +6,18 @@
  * Resolvers are thin calls into core's record service.
  */
 import {
-  RelataError,
-  ValidationError,
   choiceTypeNames,
   fieldType,
   operationNames,
   referenceInputName,
   typeNames,
-  type FieldError,
   type FieldMeta,
   type ObjectTypeMeta,
   type RecordRow,
   type WorkspaceMetadata,
 } from '@relata/core';
 import type { Builder } from './builder.ts';
+import { renameErrorFields, renameKeys, type Renames } from './graphql-names.ts';
 import { selectsField } from './selection.ts';
 import type { SharedTypes } from './shared-types.ts';
 
@@ -27,44 +25,6 @@ function recordRef(builder: Builder, name: string) {
   return builder.objectRef<RecordRow>(name);
 }
 type ObjectRef = ReturnType<typeof recordRef>;
-
-/** GraphQL key ↔ engine key renames of one type (reference fields: `companyId` ↔ `company`). */
-type Renames = Map<string, string>;
-
-function renameKeys(value: unknown, renames: Renames, nested: boolean): unknown {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-    if (nested && (key === 'and' || key === 'or')) out[key] = Array.isArray(v) ? v.map((x) => renameKeys(x, renames, true)) : v;
-    else if (nested && key === 'not') out[key] = renameKeys(v, renames, true);
-    else out[renames.get(key) ?? key] = v;
-  }
-  return out;
-}
-
-/**
- * Names fields in error paths as the client sent them: the engine reports a
- * reference as `input.company`, the client wrote `companyId`. A path segment is a
- * field name right after `input`, `filter`, `not`, or an index inside `and`/`or`.
- */
-function renameErrorFields(error: unknown, renames: Renames): unknown {
-  const fields = error instanceof RelataError ? (error.details.fields as FieldError[] | undefined) : undefined;
-  if (!fields || renames.size === 0) return error;
-  const back = new Map([...renames].map(([graphqlName, engineName]) => [engineName, graphqlName]));
-  const renamed = fields.map((f) => {
-    const parts = f.field.split('.');
-    const mapped = parts.map((part, i) => {
-      const prev = parts[i - 1];
-      const fieldPosition =
-        i === 0 || prev === 'input' || prev === 'filter' || prev === 'not' || (/^\d+$/.test(prev ?? '') && ['and', 'or'].includes(parts[i - 2] ?? ''));
-      return fieldPosition ? (back.get(part) ?? part) : part;
-    });
-    return { ...f, field: mapped.join('.') };
-  });
-  if (error instanceof ValidationError) return new ValidationError(renamed);
-  const relataError = error as RelataError;
-  return new RelataError(relataError.code, relataError.message, { ...relataError.details, fields: renamed });
-}
 
 /** Adds the API of every record type in `metadata`. */
 export function addRecordApi(builder: Builder, metadata: WorkspaceMetadata, shared: SharedTypes): void {
@@ -216,6 +176,30 @@ function addRecordType(builder: Builder, type: ObjectTypeMeta, shared: SharedTyp
     description: 'Fields to change; omitted fields keep their value, null clears one.',
     fields: inputFields(false),
   });
+  const UpdateItem = builder.inputType(names.updateItem, {
+    description: `One record of ${ops.updateMany}: its id, the fields to change, and optionally the version you read.`,
+    fields: (t) => ({
+      id: t.id({ required: true }),
+      input: t.field({ type: UpdateInput, required: true }),
+      expectedVersion: t.int(),
+    }),
+  });
+  const uniqueFields = type.fields.filter((f) => f.unique);
+  const UniqueMatch =
+    uniqueFields.length === 0
+      ? undefined
+      : builder.inputType(names.uniqueMatch, {
+          description: 'Exactly one unique field and its value, naming the record to update or create.',
+          fields: (t) =>
+            Object.fromEntries(
+              uniqueFields.map((field) => {
+                const module = fieldType(field.type);
+                const shape = module.graphql.value;
+                if (shape.kind === 'reference') return [referenceInputName(field.apiName), t.field({ type: 'ID' })];
+                return [field.apiName, t.field({ type: shared.valueType(shape, enumOf(field), true) as 'String' })];
+              }),
+            ),
+        });
   const toInput = (input: Record<string, unknown>) => {
     const { _: _placeholder, ...rest } = input;
     return renameKeys(rest, renames, false) as Record<string, unknown>;
@@ -275,6 +259,40 @@ function addRecordType(builder: Builder, type: ObjectTypeMeta, shared: SharedTyp
           ctx.engine.records.update(ctx.scope, apiName, String(args.id), toInput(args.input as Record<string, unknown>), args.expectedVersion),
         ),
     }),
+    [ops.createMany]: t.field({
+      type: [Obj],
+      description: `Creates up to 1,000 ${type.pluralApiName} at once: all or none, each failure named by its index (inputs.3.field).`,
+      args: { inputs: t.arg({ type: [CreateInput], required: true }) },
+      resolve: (_root, args, ctx) =>
+        inGraphqlNames(ctx.engine.records.createMany(ctx.scope, apiName, args.inputs.map((input) => toInput(input as Record<string, unknown>)))),
+    }),
+    [ops.updateMany]: t.field({
+      type: [Obj],
+      description: 'Changes up to 1,000 records at once: all or none; a missing record or stale expectedVersion fails the call.',
+      args: { updates: t.arg({ type: [UpdateItem], required: true }) },
+      resolve: (_root, args, ctx) =>
+        inGraphqlNames(
+          ctx.engine.records.updateMany(
+            ctx.scope,
+            apiName,
+            args.updates.map((u) => ({ id: String(u.id), input: toInput(u.input as Record<string, unknown>), expectedVersion: u.expectedVersion })),
+          ),
+        ),
+    }),
+    ...(UniqueMatch
+      ? {
+          [ops.upsert]: t.field({
+            type: Obj,
+            description: 'Updates the record whose unique field has the match value, or creates it. Safe to repeat and to race.',
+            args: { match: t.arg({ type: UniqueMatch, required: true }), input: t.arg({ type: CreateInput, required: true }) },
+            resolve: async (_root, args, ctx) => {
+              const match = renameKeys(args.match, renames, false) as Record<string, unknown>;
+              const { record } = await inGraphqlNames(ctx.engine.records.upsert(ctx.scope, apiName, match, toInput(args.input as Record<string, unknown>)));
+              return record;
+            },
+          }),
+        }
+      : {}),
     [ops.delete]: t.field({
       type: Obj,
       description: 'Soft-deletes the record; restore brings it back.',
