@@ -55,6 +55,25 @@ describe('records', () => {
     });
   });
 
+  it('refuses a write validated against metadata that changed meanwhile, and writes nothing', async () => {
+    await engine.metadata.createField(actor, 'invoice', { apiName: 'code', type: 'TEXT' });
+    const stale = await scope();
+    const existing = await engine.records.create(stale, 'invoice', { number: 'M-1' });
+    // Another request turns `code` into an INTEGER field, checking the values stored so far.
+    await engine.metadata.updateField(actor, 'invoice', 'code', { type: 'INTEGER' });
+    const before = (await engine.records.list(await scope(), 'invoice', { totalCount: true })).totalCount;
+    const changed = { code: 'CONFLICT', details: { reason: 'METADATA_CHANGED' } };
+    await expect(engine.records.create(stale, 'invoice', { number: 'M-2', code: 'abc' })).rejects.toMatchObject(changed);
+    await expect(engine.records.update(stale, 'invoice', existing.id, { code: 'abc' })).rejects.toMatchObject(changed);
+    await expect(engine.records.createMany(stale, 'invoice', [{ number: 'M-3', code: 'abc' }])).rejects.toMatchObject(changed);
+    await expect(engine.records.updateMany(stale, 'invoice', [{ id: existing.id, input: { code: 'abc' } }])).rejects.toMatchObject(changed);
+    await expect(engine.records.upsert(stale, 'invoice', { number: 'M-1' }, { code: 'abc' })).rejects.toMatchObject(changed);
+    const fresh = await scope();
+    expect((await engine.records.list(fresh, 'invoice', { totalCount: true })).totalCount).toBe(before);
+    expect((await engine.records.get(fresh, 'invoice', existing.id))?.data.code).toBeUndefined();
+    await engine.metadata.deleteField(actor, 'invoice', 'code');
+  });
+
   it('enforces unique values with a CONFLICT naming the field', async () => {
     const s = await scope();
     await engine.records.create(s, 'invoice', { number: 'U-1' });

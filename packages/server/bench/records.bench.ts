@@ -1,10 +1,10 @@
 /**
  * Relata's record benchmark: seeds a PostgreSQL database, then times a page read
  * and a create by hand-written SQL, through the engine, and through GraphQL over
- * HTTP; prints the query plans, a breakdown of a GraphQL request, and writes
- * docs/benchmarks.md.
+ * HTTP; prints the query plans, a breakdown of a GraphQL request, times a bulk
+ * create of 10,000 records the same three ways, and writes docs/benchmarks.md.
  *
- *   npm run bench [-- --records 100000 --iterations 300 --warmup 30 --seconds 5 --out docs/benchmarks.md]
+ *   npm run bench [-- --records 100000 --iterations 300 --warmup 30 --seconds 5 --bulk-rounds 3 --out docs/benchmarks.md]
  *
  * Run through scripts/bench.mjs, which starts a throwaway PostgreSQL and passes
  * its URL in RELATA_BENCH_DATABASE_URL.
@@ -17,9 +17,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createHttpServer, type HttpServer } from '../src/index.ts';
+import { BULK, BULK_GOAL_PER_SECOND, benchBulk } from './bulk.ts';
 import { explainPage } from './plan.ts';
 import { profileGraphqlPage } from './profile.ts';
-import { goal, renderMarkdown, type Machine, type Results } from './report.ts';
+import { bulkGoal, goal, renderMarkdown, type Machine, type Results } from './report.ts';
 import { createClients, verifySamePage } from './scenarios.ts';
 import { seed } from './seed.ts';
 import { fmtMs, fmtRatio, measureInterleaved, throughput, type Summary } from './stats.ts';
@@ -32,6 +33,7 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '30' },
     seconds: { type: 'string', default: '5' },
     concurrency: { type: 'string', default: '10' },
+    'bulk-rounds': { type: 'string', default: '3' },
     out: { type: 'string', default: path.join(root, 'docs', 'benchmarks.md') },
   },
 });
@@ -48,6 +50,7 @@ function readConfig() {
     warmup: num('warmup'),
     seconds: num('seconds'),
     concurrency: num('concurrency'),
+    bulkRounds: num('bulk-rounds'),
   };
 }
 
@@ -140,6 +143,24 @@ async function main() {
     log(`  ${'remainder (yoga pipeline)'.padEnd(34)} median ${fmtMs(profile.unexplainedMs).padStart(7)} ms`);
     log(`  statements per request: ${profile.statementsPerRequest.length}; response ${(profile.responseBytes / 1024).toFixed(1)} KiB`);
 
+    // Last, so the records it adds change nothing above.
+    log(`\nBulk create of ${BULK.total.toLocaleString('en-US')} deals in calls of ${BULK.batch.toLocaleString('en-US')} (${config.bulkRounds} rounds after one checked call of each)...`);
+    const bulk = await benchBulk(engine, pool, seeded, clients, {
+      rounds: config.bulkRounds,
+      upsert: { iterations: Math.max(1, Math.round(config.iterations / 3)), warmup: Math.min(config.warmup, 10) },
+    }, log);
+    const perSecond = (name: string, w: (typeof bulk.ways)['raw']) =>
+      log(`  ${name.padEnd(34)} ${Math.round(w.perSecond).toLocaleString('en-US').padStart(7)} records/s   call of ${BULK.batch}: median ${fmtMs(w.call.median)} ms, p95 ${fmtMs(w.call.p95)} ms` +
+        (w === bulk.ways.raw ? '' : `   ${fmtRatio(bulk.ways.raw.perSecond / w.perSecond)} the time of raw SQL`));
+    perSecond('(f) raw SQL (pg.Pool)', bulk.ways.raw);
+    perSecond('(f) engine.records.createMany', bulk.ways.engine);
+    perSecond('(f) GraphQL createDeals over HTTP', bulk.ways.graphql);
+    if ('skipped' in bulk.upsert) log(`  upsert: skipped: ${bulk.upsert.skipped.replaceAll('`', '')}`);
+    else {
+      line(`(g) upsertDeal by ${bulk.upsert.field}, creates`, bulk.upsert.create);
+      line(`(g) upsertDeal by ${bulk.upsert.field}, updates`, bulk.upsert.update);
+    }
+
     const results: Results = {
       date: new Date().toISOString(),
       machine: m,
@@ -150,10 +171,14 @@ async function main() {
       throughput: { graphql: tpGraphql, raw: tpRaw },
       plans,
       profile,
+      bulk,
     };
     const g = goal(results);
     log(`\nGoal: GraphQL page latency within 3x of the raw SQL query; the query plan uses the field's index`);
     log(`  GraphQL/raw = ${fmtRatio(g.ratio)} (${g.latencyOk ? 'ok' : 'over'}); uses index: ${g.indexOk ? 'yes' : 'no'} → ${g.pass ? 'PASS' : 'MISS'}`);
+    const bg = bulkGoal(results);
+    log(`Goal: bulk create at least ${BULK_GOAL_PER_SECOND.toLocaleString('en-US')} records/s on PostgreSQL (GraphQL createDeals, calls of ${BULK.batch.toLocaleString('en-US')})`);
+    log(`  ${Math.round(bg.perSecond).toLocaleString('en-US')} records/s → ${bg.pass ? 'PASS' : 'MISS'}`);
 
     fs.mkdirSync(path.dirname(args.out!), { recursive: true });
     fs.writeFileSync(args.out!, renderMarkdown(results));

@@ -15,6 +15,8 @@ import { checkReferences, resolveInput, type RecordInput } from './record-input.
 import { RECORD_COLUMNS, toRecordRow, type RawRecord, type RecordRow } from './record-row.ts';
 import type { RecordScope } from './record-service.ts';
 import { uniqueConflict } from './write-errors.ts';
+import { assertMetadataCurrent, GUARD_HOLDS, metadataGuard, staleMetadata } from './metadata-guard.ts';
+import { SqlParams } from './query/params.ts';
 
 /** Most records one bulk call may write. */
 export const MAX_BULK_SIZE = 1000;
@@ -90,18 +92,23 @@ export function createBulkWrites(db: Database) {
 
       const rows = sets.map((data) => ({ id: uuidv7(), data }));
       const ownerId = scope.actor.kind === 'member' ? scope.actor.id : null;
+      const params = new SqlParams();
+      const guard = metadataGuard(scope, params);
+      let inserted: RawRecord[];
       try {
-        const { rows: inserted } = await sql.query<RawRecord>(
-          `INSERT INTO "record" ("workspace_id", "id", "object_type_id", "data", "owner_id") ` +
-            `SELECT $1, u."id", $2, u."data", $3 FROM jsonb_to_recordset($4::jsonb) AS u("id" uuid, "data" jsonb) ` +
+        ({ rows: inserted } = await sql.query<RawRecord>(
+          `${guard}INSERT INTO "record" ("workspace_id", "id", "object_type_id", "data", "owner_id") ` +
+            `SELECT ${params.add(scope.metadata.workspaceId)}::uuid, u."id", ${params.add(type.id)}::uuid, u."data", ${params.add(ownerId)}::uuid ` +
+            `FROM jsonb_to_recordset(${params.add(JSON.stringify(rows))}::jsonb) AS u("id" uuid, "data" jsonb), "guard" ` +
             `RETURNING ${RECORD_COLUMNS}`,
-          [scope.metadata.workspaceId, type.id, ownerId, JSON.stringify(rows)],
-        );
-        const byId = new Map(inserted.map((raw) => [raw.id, raw]));
-        return rows.map((row) => toRecordRow(type, byId.get(row.id)!));
+          params.values,
+        ));
       } catch (error) {
         return uniqueConflict(error, type, 'inputs.');
       }
+      if (inserted.length === 0) throw staleMetadata();
+      const byId = new Map(inserted.map((raw) => [raw.id, raw]));
+      return rows.map((row) => toRecordRow(type, byId.get(row.id)!));
     },
 
     /**
@@ -128,20 +135,24 @@ export function createBulkWrites(db: Database) {
 
       return sql.transaction(async (tx) => {
         let rows: RawRecord[];
+        const params = new SqlParams();
+        const guard = metadataGuard(scope, params);
         try {
           ({ rows } = await tx.query<RawRecord>(
-            `UPDATE "record" AS r SET "data" = (r."data" || u."patch") - ARRAY(SELECT jsonb_array_elements_text(u."unset")), ` +
+            `${guard}UPDATE "record" AS r SET "data" = (r."data" || u."patch") - ARRAY(SELECT jsonb_array_elements_text(u."unset")), ` +
               `"version" = r."version" + 1, "updated_at" = CURRENT_TIMESTAMP ` +
-              `FROM jsonb_to_recordset($3::jsonb) AS u("id" uuid, "patch" jsonb, "unset" jsonb, "expected" int) ` +
-              `WHERE r."workspace_id" = $1 AND r."object_type_id" = $2 AND r."id" = u."id" AND r."deleted_at" IS NULL ` +
-              `AND (u."expected" IS NULL OR r."version" = u."expected") ` +
+              `FROM jsonb_to_recordset(${params.add(JSON.stringify(items.map((it) => ({ id: it.id, patch: it.set, unset: it.unset, expected: it.expected }))))}::jsonb) ` +
+              `AS u("id" uuid, "patch" jsonb, "unset" jsonb, "expected" int) ` +
+              `WHERE r."workspace_id" = ${params.add(scope.metadata.workspaceId)} AND r."object_type_id" = ${params.add(type.id)} ` +
+              `AND r."id" = u."id" AND r."deleted_at" IS NULL AND (u."expected" IS NULL OR r."version" = u."expected") AND ${GUARD_HOLDS} ` +
               `RETURNING ${RECORD_COLUMNS.split(', ').map((c) => `r.${c}`).join(', ')}`,
-            [scope.metadata.workspaceId, type.id, JSON.stringify(items.map((it) => ({ id: it.id, patch: it.set, unset: it.unset, expected: it.expected })))],
+            params.values,
           ));
         } catch (error) {
           return uniqueConflict(error, type, 'updates.');
         }
         if (rows.length < items.length) {
+          await assertMetadataCurrent(tx, scope);
           const done = new Set(rows.map((r) => r.id));
           const failed = items.map((it, i) => (done.has(it.id) ? -1 : i)).filter((i) => i >= 0);
           const { rows: current } = await tx.query<{ id: string; version: number }>(
@@ -196,19 +207,26 @@ export function createBulkWrites(db: Database) {
       errors.throwIfAny();
 
       const ownerId = scope.actor.kind === 'member' ? scope.actor.id : null;
+      const params = new SqlParams();
+      const guard = metadataGuard(scope, params);
+      let rows: Array<RawRecord & { inserted: boolean }>;
       try {
-        const { rows } = await sql.query<RawRecord & { inserted: boolean }>(
-          `INSERT INTO "record" AS r ("workspace_id", "id", "object_type_id", "data", "owner_id") VALUES ($1, $2, $3, $4::jsonb, $5) ` +
+        ({ rows } = await sql.query<RawRecord & { inserted: boolean }>(
+          `${guard}INSERT INTO "record" AS r ("workspace_id", "id", "object_type_id", "data", "owner_id") ` +
+            `SELECT ${params.add(scope.metadata.workspaceId)}::uuid, ${params.add(uuidv7())}::uuid, ${params.add(type.id)}::uuid, ` +
+            `${params.add(JSON.stringify(createSet))}::jsonb, ${params.add(ownerId)}::uuid FROM "guard" ` +
             // The conflict target restates the unique index of the field, predicate included.
             `ON CONFLICT ("workspace_id", (${fieldExpr(field!)})) WHERE "object_type_id" = '${type.id}'::uuid AND "deleted_at" IS NULL ` +
-            `DO UPDATE SET "data" = (r."data" || $6::jsonb) - $7::text[], "version" = r."version" + 1, "updated_at" = CURRENT_TIMESTAMP ` +
+            `DO UPDATE SET "data" = (r."data" || ${params.add(JSON.stringify(patch.set))}::jsonb) - ${params.add(patch.unset)}::text[], ` +
+            `"version" = r."version" + 1, "updated_at" = CURRENT_TIMESTAMP ` +
             `RETURNING ${RECORD_COLUMNS.split(', ').map((c) => `r.${c}`).join(', ')}, (r."xmax" = 0) AS "inserted"`,
-          [scope.metadata.workspaceId, uuidv7(), type.id, JSON.stringify(createSet), ownerId, JSON.stringify(patch.set), patch.unset],
-        );
-        return { record: toRecordRow(type, rows[0]!), created: rows[0]!.inserted };
+          params.values,
+        ));
       } catch (error) {
         return uniqueConflict(error, type);
       }
+      if (!rows[0]) throw staleMetadata();
+      return { record: toRecordRow(type, rows[0]), created: rows[0].inserted };
     },
   };
 }

@@ -13,6 +13,7 @@ import { fieldType } from '../fields/index.ts';
 import { sqlLiteral } from '../metadata/record-indexes.ts';
 import { createBulkWrites } from './bulk-writes.ts';
 import { uniqueConflict } from './write-errors.ts';
+import { assertMetadataCurrent, GUARD_HOLDS, metadataGuard, staleMetadata } from './metadata-guard.ts';
 import type { ObjectTypeMeta, WorkspaceMetadata } from '../metadata/workspace-metadata.ts';
 import { compileFilter, type RecordFilter } from './query/filter.ts';
 import { filterables, isUuid } from './query/filterable.ts';
@@ -97,6 +98,7 @@ export function createRecordService(db: Database) {
 
   /** Explains why a conditional write touched no row: missing, or a stale version. */
   async function missOrConflict(scope: RecordScope, type: ObjectTypeMeta, id: string, expectedVersion?: number | null): Promise<never> {
+    await assertMetadataCurrent(sql, scope);
     const current = await getRaw(sql, scope, type, id);
     if (current && expectedVersion != null && current.version !== expectedVersion) {
       throw new ConflictError(
@@ -196,16 +198,21 @@ export function createRecordService(db: Database) {
       await checkReferences(sql, scope.metadata, type, [{ set, path: 'input' }], errors);
       errors.throwIfAny();
       const ownerId = scope.actor.kind === 'member' ? scope.actor.id : null;
+      const params = new SqlParams();
+      const guard = metadataGuard(scope, params);
+      let rows: RawRecord[];
       try {
-        const { rows } = await sql.query<RawRecord>(
-          `INSERT INTO "record" ("workspace_id", "id", "object_type_id", "data", "owner_id") ` +
-            `VALUES ($1, $2, $3, $4::jsonb, $5) RETURNING ${RECORD_COLUMNS}`,
-          [scope.metadata.workspaceId, uuidv7(), type.id, JSON.stringify(set), ownerId],
-        );
-        return toRecordRow(type, rows[0]!);
+        ({ rows } = await sql.query<RawRecord>(
+          `${guard}INSERT INTO "record" ("workspace_id", "id", "object_type_id", "data", "owner_id") ` +
+            `SELECT ${params.add(scope.metadata.workspaceId)}::uuid, ${params.add(uuidv7())}::uuid, ${params.add(type.id)}::uuid, ` +
+            `${params.add(JSON.stringify(set))}::jsonb, ${params.add(ownerId)}::uuid FROM "guard" RETURNING ${RECORD_COLUMNS}`,
+          params.values,
+        ));
       } catch (error) {
         return uniqueConflict(error, type);
       }
+      if (!rows[0]) throw staleMetadata();
+      return toRecordRow(type, rows[0]);
     },
 
     /**
@@ -220,11 +227,12 @@ export function createRecordService(db: Database) {
       errors.throwIfAny();
       if (!isUuid(id)) throw new NotFoundError(`No ${type.apiName} with id ${id}`, { id });
       const params = new SqlParams();
-      const where = [scopeCondition(scope, type, params), `"id" = ${params.add(id)}`, '"deleted_at" IS NULL'];
+      const guard = metadataGuard(scope, params);
+      const where = [scopeCondition(scope, type, params), `"id" = ${params.add(id)}`, '"deleted_at" IS NULL', GUARD_HOLDS];
       if (expectedVersion != null) where.push(`"version" = ${params.add(expectedVersion)}`);
       try {
         const { rows } = await sql.query<RawRecord>(
-          `UPDATE "record" SET "data" = ("data" || ${params.add(JSON.stringify(set))}::jsonb) - ${params.add(unset)}::text[], ` +
+          `${guard}UPDATE "record" SET "data" = ("data" || ${params.add(JSON.stringify(set))}::jsonb) - ${params.add(unset)}::text[], ` +
             `"version" = "version" + 1, "updated_at" = CURRENT_TIMESTAMP WHERE ${where.join(' AND ')} RETURNING ${RECORD_COLUMNS}`,
           params.values,
         );
@@ -256,18 +264,23 @@ export function createRecordService(db: Database) {
       const type = scope.metadata.get(typeName);
       let raw: RawRecord | undefined;
       try {
+        // Guarded: a record restored into changed metadata (a new unique index, say) must be checked by it.
+        const params = new SqlParams();
+        const guard = metadataGuard(scope, params);
         raw = isUuid(id)
           ? (
               await sql.query<RawRecord>(
-                `UPDATE "record" SET "deleted_at" = NULL, "version" = "version" + 1, "updated_at" = CURRENT_TIMESTAMP ` +
-                  `WHERE "workspace_id" = $1 AND "object_type_id" = $2 AND "id" = $3 AND "deleted_at" IS NOT NULL RETURNING ${RECORD_COLUMNS}`,
-                [scope.metadata.workspaceId, type.id, id],
+                `${guard}UPDATE "record" SET "deleted_at" = NULL, "version" = "version" + 1, "updated_at" = CURRENT_TIMESTAMP ` +
+                  `WHERE ${scopeCondition(scope, type, params)} AND "id" = ${params.add(id)} AND "deleted_at" IS NOT NULL ` +
+                  `AND ${GUARD_HOLDS} RETURNING ${RECORD_COLUMNS}`,
+                params.values,
               )
             ).rows[0]
           : undefined;
       } catch (error) {
         uniqueConflict(error, type, '');
       }
+      if (!raw) await assertMetadataCurrent(sql, scope);
       if (!raw) throw new NotFoundError(`No deleted ${type.apiName} with id ${id}`, { id });
       return toRecordRow(type, raw);
     },
