@@ -3,6 +3,7 @@
  * No GraphQL inside: every capability is a plain TypeScript call.
  */
 export * from './errors.ts';
+export { isUuid, newId } from './ids.ts';
 export * from './access/actor.ts';
 export * from './db/database.ts';
 export * from './db/migrator.ts';

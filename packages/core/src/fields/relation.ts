@@ -3,6 +3,7 @@
  * `data` like any value. To-many kinds will keep links in `record_link` and are
  * refused until then, as are delete behaviours other than SET_NULL.
  */
+import { isUuid } from '../ids.ts';
 import type { FieldError } from '../errors.ts';
 import { equalityOperators, textExpr } from './operators.ts';
 import { asOptionsObject, isUnset, rejectUnknownKeys } from './options.ts';
@@ -15,7 +16,6 @@ const SUPPORTED_KINDS: readonly string[] = ['MANY_TO_ONE'];
 export const ON_DELETE_ACTIONS = ['SET_NULL', 'CASCADE', 'RESTRICT'] as const;
 const SUPPORTED_ON_DELETE: readonly string[] = ['SET_NULL'];
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CAMEL_CASE = /^[a-z][A-Za-z0-9]*$/;
 
 /** Checks an enum-like option: known and implemented, known but not yet, or unknown. */
@@ -78,7 +78,7 @@ function normalizeRelationOptions(
 /** Parses a record id: a UUID in any case, stored lowercase so equality is plain text equality. */
 export function parseRecordId(input: unknown): NormalizeResult {
   if (typeof input !== 'string') return { ok: false, code: 'INVALID_TYPE', message: 'must be a record id string' };
-  if (!UUID.test(input)) return { ok: false, code: 'INVALID_FORMAT', message: 'must be a record id (a UUID)' };
+  if (!isUuid(input)) return { ok: false, code: 'INVALID_FORMAT', message: 'must be a record id (a UUID)' };
   return { ok: true, value: input.toLowerCase() };
 }
 

@@ -6,7 +6,7 @@
  * version, so every server process sees the change on its very next request.
  */
 import { LRUCache } from 'lru-cache';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../ids.ts';
 import { requireAdmin, type Actor } from '../access/actor.ts';
 import type { Database } from '../db/database.ts';
 import { FieldErrorCollector, NotFoundError, ValidationError } from '../errors.ts';
@@ -18,6 +18,7 @@ import { findNameClashes, type NamedType } from './name-clashes.ts';
 import { checkApiName } from './names.ts';
 import { createFieldIndex, dropFieldIndex, fieldExpr } from './record-indexes.ts';
 import { checkStoredValues } from './stored-values.ts';
+import { isUniqueViolation } from '../db/pg-errors.ts';
 import { createWorkspaceMetadata, type ObjectTypeMeta, type WorkspaceMetadata } from './workspace-metadata.ts';
 
 type Tx = Prisma.TransactionClient;
@@ -165,7 +166,7 @@ export function createMetadataService(db: Database, options: { cacheSize?: numbe
         errors.throwIfAny();
         const created = await tx.objectType.create({
           data: {
-            id: uuidv7(),
+            id: newId(),
             workspaceId: actor.workspaceId,
             apiName: input.apiName,
             pluralApiName: input.pluralApiName,
@@ -257,7 +258,7 @@ export function createMetadataService(db: Database, options: { cacheSize?: numbe
 
         const field: FieldMeta = {
           ...resolved,
-          id: uuidv7(),
+          id: newId(),
           source: opts.source ?? 'custom',
           position: type.fields.reduce((max, f) => Math.max(max, f.position + 1), 0),
         };
@@ -394,10 +395,5 @@ function toFieldRow(workspaceId: string, objectTypeId: string, field: FieldMeta)
   };
 }
 
-/** True for PostgreSQL's unique_violation, whichever driver raised it. */
-export function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; meta?: { code?: string }; cause?: { code?: string }; message?: string };
-  return e?.code === '23505' || e?.meta?.code === '23505' || e?.cause?.code === '23505' || /23505|unique constraint/i.test(e?.message ?? '');
-}
 
 export type { ObjectTypeMeta };

@@ -5,6 +5,7 @@
  * from a unique-violation error.
  */
 import { fieldType } from '../fields/index.ts';
+import { isUuid } from '../ids.ts';
 import type { FieldMeta } from '../fields/types.ts';
 
 /** Runs DDL inside the caller's transaction. */
@@ -38,7 +39,7 @@ export function fieldExpr(field: Pick<FieldMeta, 'type' | 'apiName'>): string {
 /** Creates the field's index if it is indexed or unique. */
 export async function createFieldIndex(execute: Execute, objectTypeId: string, field: FieldMeta): Promise<void> {
   if (!field.indexed && !field.unique) return;
-  if (!/^[0-9a-f-]{36}$/.test(objectTypeId)) throw new Error('invalid object type id');
+  if (!isUuid(objectTypeId)) throw new Error('invalid object type id');
   await execute(
     `CREATE ${field.unique ? 'UNIQUE ' : ''}INDEX "${fieldIndexName(field.id)}" ON "record" ` +
       `("workspace_id", (${fieldExpr(field)})) ` +

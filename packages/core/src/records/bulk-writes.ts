@@ -3,7 +3,7 @@
  * transaction (or one statement): all or nothing. Every failure is reported with
  * the index of its item (`inputs.3.amount`, `updates.0.expectedVersion`).
  */
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../ids.ts';
 import type { Database } from '../db/database.ts';
 import { BadRequestError, ConflictError, FieldErrorCollector, NotFoundError, ValidationError } from '../errors.ts';
 import { fieldType } from '../fields/index.ts';
@@ -90,7 +90,7 @@ export function createBulkWrites(db: Database) {
       errors.throwIfAny();
       await uniqueProblems(scope, type, sets, 'inputs');
 
-      const rows = sets.map((data) => ({ id: uuidv7(), data }));
+      const rows = sets.map((data) => ({ id: newId(), data }));
       const ownerId = scope.actor.kind === 'member' ? scope.actor.id : null;
       const params = new SqlParams();
       const guard = metadataGuard(scope, params);
@@ -213,7 +213,7 @@ export function createBulkWrites(db: Database) {
       try {
         ({ rows } = await sql.query<RawRecord & { inserted: boolean }>(
           `${guard}INSERT INTO "record" AS r ("workspace_id", "id", "object_type_id", "data", "owner_id") ` +
-            `SELECT ${params.add(scope.metadata.workspaceId)}::uuid, ${params.add(uuidv7())}::uuid, ${params.add(type.id)}::uuid, ` +
+            `SELECT ${params.add(scope.metadata.workspaceId)}::uuid, ${params.add(newId())}::uuid, ${params.add(type.id)}::uuid, ` +
             `${params.add(JSON.stringify(createSet))}::jsonb, ${params.add(ownerId)}::uuid FROM "guard" ` +
             // The conflict target restates the unique index of the field, predicate included.
             `ON CONFLICT ("workspace_id", (${fieldExpr(field!)})) WHERE "object_type_id" = '${type.id}'::uuid AND "deleted_at" IS NULL ` +

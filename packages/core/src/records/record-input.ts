@@ -40,7 +40,8 @@ export function resolveInput(
   }
   for (const field of type.fields) {
     const at = `${path}.${field.apiName}`;
-    const value = input[field.apiName];
+    // Own keys only: a field named like an Object member (`constructor`) must not read the prototype.
+    const value = Object.hasOwn(input, field.apiName) ? input[field.apiName] : undefined;
     if (value === undefined) {
       if (!isCreate) continue;
       if (field.defaultValue !== null) set[field.apiName] = field.defaultValue;

@@ -32,7 +32,7 @@ export interface RawRecord {
 export function toRecordRow(type: ObjectTypeMeta, raw: RawRecord): RecordRow {
   const data: Record<string, unknown> = {};
   for (const field of type.fields) {
-    const stored = raw.data[field.apiName];
+    const stored = Object.hasOwn(raw.data, field.apiName) ? raw.data[field.apiName] : undefined;
     if (stored === undefined || stored === null) continue;
     const toOutput = fieldType(field.type).toOutput;
     data[field.apiName] = toOutput ? toOutput(stored, field) : stored;

@@ -4,7 +4,7 @@
  * these. Reads and writes are compiled, parameterised SQL on the `record` table,
  * always scoped by workspace and record type first.
  */
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../ids.ts';
 import { requireAdmin, type Actor } from '../access/actor.ts';
 import type { Database } from '../db/database.ts';
 import type { Queryable } from '../db/sql-client.ts';
@@ -204,7 +204,7 @@ export function createRecordService(db: Database) {
       try {
         ({ rows } = await sql.query<RawRecord>(
           `${guard}INSERT INTO "record" ("workspace_id", "id", "object_type_id", "data", "owner_id") ` +
-            `SELECT ${params.add(scope.metadata.workspaceId)}::uuid, ${params.add(uuidv7())}::uuid, ${params.add(type.id)}::uuid, ` +
+            `SELECT ${params.add(scope.metadata.workspaceId)}::uuid, ${params.add(newId())}::uuid, ${params.add(type.id)}::uuid, ` +
             `${params.add(JSON.stringify(set))}::jsonb, ${params.add(ownerId)}::uuid FROM "guard" RETURNING ${RECORD_COLUMNS}`,
           params.values,
         ));

@@ -1,4 +1,5 @@
 /** How a failed write is explained to the caller. */
+import { isUniqueViolation } from '../db/pg-errors.ts';
 import { ConflictError } from '../errors.ts';
 import { fieldIdFromIndexName } from '../metadata/record-indexes.ts';
 import type { ObjectTypeMeta } from '../metadata/workspace-metadata.ts';
@@ -8,9 +9,8 @@ import type { ObjectTypeMeta } from '../metadata/workspace-metadata.ts';
  * it: `input.`, `inputs.3.`); rethrows anything else.
  */
 export function uniqueConflict(error: unknown, type: ObjectTypeMeta, path = 'input.'): never {
-  const e = error as { code?: string; constraint?: string };
-  if (e?.code === '23505') {
-    const fieldId = fieldIdFromIndexName(e.constraint);
+  if (isUniqueViolation(error)) {
+    const fieldId = fieldIdFromIndexName((error as { constraint?: string }).constraint);
     const field = type.fields.find((f) => f.id === fieldId);
     if (field) {
       throw new ConflictError(`Another ${type.apiName} already has this ${field.apiName}`, {

@@ -4,9 +4,9 @@
  * indexed lookup that also returns the workspace's metadata version, which is
  * all a server needs to pick the right cached schema.
  */
-import { v7 as uuidv7 } from 'uuid';
 import { requireAdmin, type Actor } from '../access/actor.ts';
 import type { Database } from '../db/database.ts';
+import { isUuid, newId } from '../ids.ts';
 import { NotFoundError, UnauthenticatedError, ValidationError } from '../errors.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { API_KEY_PATTERN, apiKeyPrefix, generateApiKey, hashApiKey } from './api-keys.ts';
@@ -30,9 +30,9 @@ export function createWorkspaceService(db: Database) {
       const name = typeof input.name === 'string' ? input.name.trim() : '';
       if (!name) throw new ValidationError([{ field: 'name', code: 'REQUIRED', message: 'is required' }]);
       if (name.length > 200) throw new ValidationError([{ field: 'name', code: 'TOO_LONG', message: 'must be at most 200 characters' }]);
-      const workspaceId = uuidv7();
+      const workspaceId = newId();
       const apiKey = generateApiKey();
-      const apiKeyId = uuidv7();
+      const apiKeyId = newId();
       await db.prisma.$transaction([
         db.prisma.workspace.create({ data: { id: workspaceId, name } }),
         db.prisma.apiKey.create({
@@ -77,7 +77,9 @@ export function createWorkspaceService(db: Database) {
       if ((lastUsedWritten.get(row.id) ?? 0) < now - LAST_USED_RESOLUTION_MS) {
         lastUsedWritten.set(row.id, now);
         // Best effort, off the request path.
-        db.sql.query('UPDATE "api_key" SET "last_used_at" = CURRENT_TIMESTAMP WHERE "id" = $1', [row.id]).catch(() => {});
+        db.sql
+          .query('UPDATE "api_key" SET "last_used_at" = CURRENT_TIMESTAMP WHERE "workspace_id" = $1 AND "id" = $2', [row.workspace_id, row.id])
+          .catch(() => {});
       }
       return {
         actor: { workspaceId: row.workspace_id, kind: 'apiKey', id: row.id, role: row.role },
@@ -101,7 +103,7 @@ export function createWorkspaceService(db: Database) {
     async revokeApiKeyAs(actor: Actor, apiKeyId: string): Promise<boolean> {
       requireAdmin(actor, 'revoke API keys');
       const { count } = await db.prisma.apiKey.updateMany({
-        where: { id: /^[0-9a-f-]{36}$/i.test(apiKeyId) ? apiKeyId : '00000000-0000-0000-0000-000000000000', workspaceId: actor.workspaceId, revokedAt: null },
+        where: { id: isUuid(apiKeyId) ? apiKeyId : '00000000-0000-0000-0000-000000000000', workspaceId: actor.workspaceId, revokedAt: null },
         data: { revokedAt: new Date() },
       });
       if (count === 0) throw new NotFoundError(`No active API key with id ${apiKeyId}`, { id: apiKeyId });

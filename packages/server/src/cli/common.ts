@@ -6,6 +6,7 @@
  * @relata/core is imported when a command runs, not when the program loads: it
  * takes most of a second, which `relata --help` should not pay.
  */
+import { isUuid } from '@relata/core';
 import type { Engine } from '@relata/core';
 import { ConfigError, describeDatabase, resolveConfig, type DatabaseConfig, type RelataConfig } from '../config.ts';
 
@@ -57,12 +58,11 @@ export async function openFailure(error: unknown, database: DatabaseConfig, verb
   return new Error(`Cannot ${verb} the database (${describeDatabase(database)}): ${error.message}`, { cause: error });
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Checks that each value is a UUID (ids in Relata are), naming the bad ones. */
 export async function requireUuids(values: Record<string, string>): Promise<void> {
   const fields = Object.entries(values)
-    .filter(([, value]) => !UUID.test(value))
+    .filter(([, value]) => !isUuid(value))
     .map(([field]) => ({ field, code: 'INVALID_ID', message: 'must be an id (a UUID)' }));
   if (fields.length === 0) return;
   const { ValidationError } = await loadCore();

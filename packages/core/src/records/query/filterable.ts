@@ -4,6 +4,7 @@
  * knows its operators and the SQL expressions to filter and sort by.
  */
 import { fieldType } from '../../fields/index.ts';
+import { isUuid } from '../../ids.ts';
 import { equalityOperators } from '../../fields/operators.ts';
 import type { FieldMeta, FieldTypeModule } from '../../fields/types.ts';
 import { fieldExpr, sqlLiteral } from '../../metadata/record-indexes.ts';
@@ -23,12 +24,7 @@ export interface Filterable {
   sortable: boolean;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** True when `value` is a UUID string. */
-export function isUuid(value: unknown): value is string {
-  return typeof value === 'string' && UUID.test(value);
-}
+export { isUuid };
 
 /** The record id as a filterable: UUID equality only. */
 const idModule: FieldTypeModule = {

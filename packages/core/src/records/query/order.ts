@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { BadRequestError, FieldErrorCollector } from '../../errors.ts';
-import type { Filterable } from './filterable.ts';
+import { isUuid, type Filterable } from './filterable.ts';
 import type { SqlParams } from './params.ts';
 
 /** Directions of the API, with explicit null placement where wanted. */
@@ -48,7 +48,10 @@ export function resolveOrder(orderBy: readonly OrderByItem[] | null | undefined,
     keys.push({ name, expr: target.sortExpr, desc, nullsFirst });
   });
   errors.throwIfAny();
-  if (!keys.some((k) => k.name === 'id')) keys.push({ name: 'id', expr: '"id"', desc: false, nullsFirst: false });
+  // id is unique: keys after it can never decide an order, so they are dropped.
+  const idAt = keys.findIndex((k) => k.name === 'id');
+  if (idAt >= 0) return keys.slice(0, idAt + 1);
+  keys.push({ name: 'id', expr: '"id"', desc: false, nullsFirst: false });
   return keys;
 }
 
@@ -115,9 +118,8 @@ export function decodeCursor(keys: SortKey[], cursor: string, arg: string): unkn
   if (values.some((v) => v !== null && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')) {
     throw new BadRequestError(`${arg} is not a valid cursor`, { argument: arg });
   }
-  const id = values[values.length - 1];
-  const idKey = keys.findIndex((k) => k.name === 'id');
-  if (typeof values[idKey] !== 'string' || !/^[0-9a-f-]{36}$/.test(String(id ?? values[idKey]))) {
+  const id = values[keys.findIndex((k) => k.name === 'id')];
+  if (!isUuid(id)) {
     throw new BadRequestError(`${arg} is not a valid cursor`, { argument: arg });
   }
   return values;
