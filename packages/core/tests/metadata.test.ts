@@ -84,6 +84,21 @@ describe('metadata', () => {
     await expect(engine.records.create(await scope(), 'contact', { mail: 'ANN@example.com' })).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
+  it('refuses a type change whose re-normalised values collide under a unique index, or whose ids point nowhere', async () => {
+    await engine.metadata.createObjectType(actor, { apiName: 'lead', pluralApiName: 'leads' });
+    await engine.metadata.createField(actor, 'lead', { apiName: 'mail', type: 'TEXT', unique: true });
+    await engine.metadata.createField(actor, 'lead', { apiName: 'ref', type: 'TEXT' });
+    const s = await scope();
+    await engine.records.create(s, 'lead', { mail: 'Ann@x.com', ref: '01900000-0000-7000-8000-000000000000' });
+    await engine.records.create(s, 'lead', { mail: 'ann@x.com' });
+    expect(await fieldErrors(engine.metadata.updateField(actor, 'lead', 'mail', { type: 'EMAIL' }))).toEqual(['input.unique:DUPLICATE_VALUES']);
+    expect(
+      await fieldErrors(engine.metadata.updateField(actor, 'lead', 'ref', { type: 'RELATION', options: { target: 'lead' } })),
+    ).toEqual(['input.type:INCOMPATIBLE_DATA']);
+    const fields = (await scope()).metadata.get('lead').fields;
+    expect(fields.map((f) => f.type)).toEqual(['TEXT', 'TEXT']);
+  });
+
   it('refuses unique on duplicate data, required on missing data, and needs a default for a new required field', async () => {
     await engine.metadata.createObjectType(actor, { apiName: 'item', pluralApiName: 'items' });
     await engine.metadata.createField(actor, 'item', { apiName: 'sku', type: 'TEXT' });

@@ -65,6 +65,8 @@ describe('records over GraphQL', () => {
       id: createInvoice.id,
     });
     expect(stale.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    const read = ok(await ws.gql<{ invoice: { number: string; version: number } }>(`query($id: ID!) { invoice(id: $id) { number version } }`, { id: createInvoice.id }));
+    expect(read.invoice).toEqual({ number: 'V-2', version: 2 });
   });
 
   it('answers 401 without, or with a wrong, key', async () => {

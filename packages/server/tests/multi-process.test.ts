@@ -4,7 +4,10 @@
  * the embedded database belongs to one process.)
  */
 import { createEngine, openDatabase } from '@relata/core';
-import { createPostgresTestDatabaseUrl, createTestDatabase } from '@relata/core/testing';
+import { createPostgresTestDatabaseUrl } from '@relata/core/testing';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpServer } from '../src/index.ts';
 
@@ -47,8 +50,12 @@ if (adminUrl) describe('two servers on one PostgreSQL database', () => {
     const created = await gql(1, 'mutation { createDeal(input: { name: "Big" }) { name } }');
     expect(created).toEqual({ data: { createDeal: { name: 'Big' } } });
     await gql(1, 'mutation { deleteField(objectType: "deal", apiName: "name", force: true) }');
-    const gone = await gql(0, 'mutation { createDeal(input: { name: "Small" }) { id } }');
-    expect(gone.errors).toBeDefined();
+    // The other server knows at once that `name` is gone: its schema no longer has the input field.
+    const gone = (await gql(0, 'mutation { createDeal(input: { name: "Small" }) { id } }')) as {
+      errors?: Array<{ message: string; extensions?: { code?: string } }>;
+    };
+    expect(gone.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+    expect(gone.errors?.[0]?.message).toMatch(/"name"/);
   });
 });
 
@@ -59,12 +66,19 @@ async function createTestDatabaseAt(url: string) {
   return db;
 }
 
-// Keeps the shared helper in use on PGlite runs too, so the file always has a suite to report.
-describe('test database helper', () => {
-  it('opens a migrated database on the engine of this run', async () => {
-    const db = await createTestDatabase();
-    const { rows } = await db.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM _relata_migrations');
-    expect(rows[0]!.n).toBeGreaterThan(0);
-    await db.close();
+// The embedded counterpart: a second server on the same data directory is refused
+// with a clear message instead of corrupting it.
+if (!adminUrl) describe('two servers on one embedded data directory', () => {
+  it('refuses the second one, naming the process that holds it', async () => {
+    const dataDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'relata-lock-')), 'data');
+    const first = await openDatabase({ dataDir });
+    try {
+      await expect(openDatabase({ dataDir })).rejects.toThrow(/in use by another Relata process \(pid \d+\)/);
+    } finally {
+      await first.close();
+    }
+    const again = await openDatabase({ dataDir });
+    await again.close();
+    fs.rmSync(path.dirname(dataDir), { recursive: true, force: true });
   });
 });

@@ -30,6 +30,10 @@ function isAlive(pid: number): boolean {
   }
 }
 
+// Locks this process holds. A lock file naming our pid that is not in here was left by
+// an earlier process that happened to have the same pid (PID 1 in a restarted container).
+const held = new Set<string>();
+
 /** Takes the lock for `dataDir` or throws DataDirLockedError. */
 export function acquireDataDirLock(dataDir: string): { release(): void } {
   const dir = path.resolve(dataDir);
@@ -38,10 +42,12 @@ export function acquireDataDirLock(dataDir: string): { release(): void } {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       fs.writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
+      held.add(lockPath);
       let released = false;
       const release = () => {
         if (released) return;
         released = true;
+        held.delete(lockPath);
         process.off('exit', release);
         try {
           if (fs.readFileSync(lockPath, 'utf8') === String(process.pid)) fs.unlinkSync(lockPath);
@@ -54,7 +60,8 @@ export function acquireDataDirLock(dataDir: string): { release(): void } {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number(fs.readFileSync(lockPath, 'utf8'));
-      if (Number.isInteger(pid) && pid > 0 && (pid === process.pid || isAlive(pid))) {
+      const ours = pid === process.pid && held.has(lockPath);
+      if (Number.isInteger(pid) && pid > 0 && (ours || (pid !== process.pid && isAlive(pid)))) {
         throw new DataDirLockedError(dir, pid);
       }
       // Stale: the process that held it is gone.

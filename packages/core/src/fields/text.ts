@@ -6,6 +6,11 @@ import type { FieldTypeModule } from './types.ts';
 
 /** Longest TEXT value, in characters. */
 export const TEXT_MAX_LENGTH = 1000;
+/**
+ * Longest TEXT value in UTF-8 bytes: a btree index entry holds at most 2,704 bytes,
+ * so an indexed or unique field could not hold 1,000 characters of, say, CJK text.
+ */
+export const TEXT_MAX_BYTES = 2000;
 
 /** The TEXT field type. */
 export const textField: FieldTypeModule = {
@@ -26,6 +31,9 @@ export const textField: FieldTypeModule = {
     if (/[\r\n]/.test(value)) return { ok: false, code: 'INVALID_FORMAT', message: 'must be a single line' };
     if (value.length > TEXT_MAX_LENGTH) {
       return { ok: false, code: 'TOO_LONG', message: `must be at most ${TEXT_MAX_LENGTH} characters` };
+    }
+    if (Buffer.byteLength(value, 'utf8') > TEXT_MAX_BYTES) {
+      return { ok: false, code: 'TOO_LONG', message: `must be at most ${TEXT_MAX_BYTES} bytes in UTF-8` };
     }
     if (hasUnstorableCharacters(value)) return UNSTORABLE_TEXT;
     return { ok: true, value };

@@ -25,6 +25,7 @@ type Tx = Prisma.TransactionClient;
 
 /** Prisma include/select for the rows a change returns (what the GraphQL layer asks for). */
 export type ObjectTypeQuery = { include?: Prisma.ObjectTypeInclude; select?: Prisma.ObjectTypeSelect };
+/** Prisma include/select for the field rows a change returns. */
 export type FieldQuery = { include?: Prisma.FieldDefInclude; select?: Prisma.FieldDefSelect };
 
 /** A new record type. */
@@ -135,6 +136,7 @@ export function createMetadataService(db: Database, options: { cacheSize?: numbe
 
     /** Record types of the workspace, with the rows and relations `query` asks for. */
     async findObjectTypes(actor: Actor, query: ObjectTypeQuery = {}) {
+      requireAdmin(actor, 'read record types and fields');
       return db.prisma.objectType.findMany({
         ...query,
         where: { workspaceId: actor.workspaceId },
@@ -144,6 +146,7 @@ export function createMetadataService(db: Database, options: { cacheSize?: numbe
 
     /** One record type by apiName, or null. */
     async findObjectType(actor: Actor, apiName: string, query: ObjectTypeQuery = {}) {
+      requireAdmin(actor, 'read record types and fields');
       return db.prisma.objectType.findFirst({
         ...query,
         where: { workspaceId: actor.workspaceId, apiName },
@@ -318,6 +321,11 @@ export function createMetadataService(db: Database, options: { cacheSize?: numbe
         errors.throwIfAny();
 
         const valuesChange = field.type !== stored.type || JSON.stringify(field.options) !== JSON.stringify(stored.options);
+        const indexChanged =
+          valuesChange || field.indexed !== stored.indexed || field.unique !== stored.unique || fieldExpr(field) !== fieldExpr(stored);
+        // The old index goes first: re-normalised values (TEXT → EMAIL lower-cases) may collide
+        // under it; the new index, built below, reports such duplicates as DUPLICATE_VALUES.
+        if (indexChanged) await dropFieldIndex((sql) => tx.$executeRawUnsafe(sql), field.id);
         if (valuesChange) await checkStoredValues(tx, actor.workspaceId, type.id, stored, field, errors);
         if (field.required && !stored.required) {
           const missing = await tx.$queryRawUnsafe<Array<{ n: number }>>(
@@ -333,12 +341,7 @@ export function createMetadataService(db: Database, options: { cacheSize?: numbe
         errors.throwIfAny();
 
         await tx.fieldDef.update({ where: { workspaceId_id: { workspaceId: actor.workspaceId, id: field.id } }, data: toFieldRow(actor.workspaceId, type.id, field) });
-        const indexChanged =
-          field.indexed !== stored.indexed || field.unique !== stored.unique || fieldExpr(field) !== fieldExpr(stored);
-        if (indexChanged) {
-          await dropFieldIndex((sql) => tx.$executeRawUnsafe(sql), field.id);
-          await buildIndex(tx, type.id, field, errors, 'input');
-        }
+        if (indexChanged) await buildIndex(tx, type.id, field, errors, 'input');
         return field.id;
       });
       return db.prisma.fieldDef.findUniqueOrThrow({ where: { workspaceId_id: { workspaceId: actor.workspaceId, id } }, include: opts.include, select: opts.select } as Prisma.FieldDefFindUniqueOrThrowArgs);

@@ -47,6 +47,25 @@ export async function checkStoredValues(
     if (rows.length < BATCH) break;
     lastId = rows[rows.length - 1]!.id;
   }
+  // Ids that now mean "a record of the target type" must name one (TEXT → RELATION, a new target).
+  const targets = module.references?.(after);
+  if (targets && invalid === 0) {
+    const { rows } = await tx.$queryRawUnsafe<Array<{ n: number; example: string | null }>>(
+      `SELECT count(*)::int AS "n", min(r."id"::text) AS "example" FROM "record" r ` +
+        `WHERE r."workspace_id" = $1::uuid AND r."object_type_id" = $2::uuid AND jsonb_exists(r."data", $3) AND NOT EXISTS (` +
+        `SELECT 1 FROM "record" t JOIN "object_type" o ON o."workspace_id" = t."workspace_id" AND o."id" = t."object_type_id" ` +
+        `WHERE t."workspace_id" = r."workspace_id" AND t."id" = (r."data"->>$3)::uuid AND o."api_name" = ANY($4::text[]))`,
+      workspaceId,
+      objectTypeId,
+      before.apiName,
+      targets,
+    ).then((rows) => ({ rows }));
+    const dangling = rows[0]?.n ?? 0;
+    if (dangling > 0) {
+      invalid = dangling;
+      example = `record ${rows[0]?.example}: no ${targets.join(' or ')} with that id`;
+    }
+  }
   if (invalid > 0) {
     const what = after.type !== before.type ? `type ${after.type}` : 'the new options';
     errors.add(

@@ -3,7 +3,7 @@
  * Prisma models with @pothos/plugin-prisma. Every resolver is a call into core's
  * metadata service, which checks the actor and validates the change.
  */
-import { fieldTypes, requireAdmin } from '@relata/core';
+import { fieldTypes } from '@relata/core';
 import type { Builder } from './builder.ts';
 
 /** Adds ObjectType, FieldDef, FieldType and the metadata queries and mutations. */
@@ -87,19 +87,13 @@ export function addMetadataApi(builder: Builder): void {
     objectTypes: t.prismaField({
       type: ['ObjectType'],
       description: 'Every record type of the workspace (admin).',
-      resolve: (query, _root, _args, ctx) => {
-        requireAdmin(ctx.actor, 'read metadata');
-        return ctx.engine.metadata.findObjectTypes(ctx.actor, query);
-      },
+      resolve: (query, _root, _args, ctx) => ctx.engine.metadata.findObjectTypes(ctx.actor, query),
     }),
     objectType: t.prismaField({
       type: 'ObjectType',
       nullable: true,
       args: { apiName: t.arg.string({ required: true }) },
-      resolve: (query, _root, args, ctx) => {
-        requireAdmin(ctx.actor, 'read metadata');
-        return ctx.engine.metadata.findObjectType(ctx.actor, args.apiName, query);
-      },
+      resolve: (query, _root, args, ctx) => ctx.engine.metadata.findObjectType(ctx.actor, args.apiName, query),
     }),
   }));
 

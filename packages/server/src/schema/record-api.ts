@@ -302,7 +302,7 @@ function addRecordType(builder: Builder, type: ObjectTypeMeta, shared: SharedTyp
     [ops.restore]: t.field({
       type: Obj,
       args: { id: t.arg.id({ required: true }) },
-      resolve: (_root, args, ctx) => ctx.engine.records.restore(ctx.scope, apiName, String(args.id)),
+      resolve: (_root, args, ctx) => inGraphqlNames(ctx.engine.records.restore(ctx.scope, apiName, String(args.id))),
     }),
     [ops.destroy]: t.boolean({
       description: 'Deletes the record for good (admins only).',
