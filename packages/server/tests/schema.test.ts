@@ -6,7 +6,7 @@ import { createEngine, systemActor } from '@relata/core';
 import { createTestDatabase } from '@relata/core/testing';
 import { lexicographicSortSchema, printSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSchema } from '../src/index.ts';
+import { buildSchema, createSchemaCache } from '../src/index.ts';
 
 describe('generated schema', () => {
   let engine: ReturnType<typeof createEngine>;
@@ -44,4 +44,24 @@ describe('generated schema', () => {
     const schema = buildSchema(engine, await engine.metadata.snapshot(workspaceId));
     expect(printSchema(lexicographicSortSchema(schema))).toMatchSnapshot();
   });
+
+  it('caches schemas by metadata hash in a bounded LRU', async () => {
+    const cache = createSchemaCache(engine, { max: 2 });
+    const snapshots = [];
+    for (const apiName of ['alpha', 'beta', 'gamma']) {
+      const { workspaceId } = await engine.workspaces.create({ name: apiName });
+      await engine.metadata.createObjectType(systemActor(workspaceId), { apiName, pluralApiName: `${apiName}s` });
+      snapshots.push(await engine.metadata.snapshot(workspaceId));
+    }
+    const [a, b, c] = snapshots as [Snapshot, Snapshot, Snapshot];
+    const first = cache.get(a);
+    expect(cache.get(a)).toBe(first);
+    cache.get(b);
+    cache.get(c);
+    expect(cache.size).toBe(2);
+    // `a` was least recently used: it was evicted and is built anew.
+    expect(cache.get(a)).not.toBe(first);
+  });
 });
+
+type Snapshot = Awaited<ReturnType<ReturnType<typeof createEngine>['metadata']['snapshot']>>;
