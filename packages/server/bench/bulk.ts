@@ -134,7 +134,7 @@ async function timeUpsert(
   }
   const key = field.apiName;
   const next = inputMaker(11);
-  const existing: unknown[] = [];
+  const existing: Array<Record<string, unknown>> = [];
   const upsert = async (value: unknown, input: Record<string, unknown>) => {
     const data = await clients.gql<{ upsertDeal: { id: string } }>(GQL_UPSERT, { match: { [key]: value }, input });
     if (!data.upsertDeal?.id) throw new Error('upsertDeal returned no id');
@@ -143,11 +143,13 @@ async function timeUpsert(
   const create = async () => {
     const [input] = next(1);
     await upsert(input![key], input!);
-    existing.push(input![key]);
+    existing.push(input!);
   };
+  // The input is validated as a create (required fields included): send the whole deal again, one field changed.
   const update = async () => {
     if (existing.length === 0) await create();
-    await upsert(existing[Math.floor(existing.length / 2)], { notes: `Upserted at ${performance.now()}` });
+    const input = existing[Math.floor(existing.length / 2)]!;
+    await upsert(input[key], { ...input, notes: `Upserted at ${performance.now()}` });
   };
   const runs = await measureInterleaved({ create, update }, rounds);
   return { field: key, create: runs.create!, update: runs.update! };

@@ -1,0 +1,163 @@
+/**
+ * Adding, changing and deleting fields, with the data and index work each one
+ * needs: backfilling a new required field, re-checking stored values when a type
+ * or its options change, and rebuilding the field's index.
+ */
+import type { Actor } from '../access/actor.ts';
+import type { Database } from '../db/database.ts';
+import { FieldErrorCollector, NotFoundError, ValidationError } from '../errors.ts';
+import type { FieldMeta } from '../fields/types.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+import { newId } from '../ids.ts';
+import {
+  buildIndex,
+  checkClashes,
+  holdsData,
+  optionsContext,
+  toFieldRow,
+  type ChangeOptions,
+  type FieldQuery,
+  type RunChange,
+} from './change-context.ts';
+import { resolveFieldDefinition, type FieldInput } from './field-definition.ts';
+import { dropFieldIndex, fieldExpr } from './record-indexes.ts';
+import { checkStoredValues } from './stored-values.ts';
+
+/** Changes to a field; apiName is its identity and does not change. */
+export type FieldUpdate = { [K in Exclude<keyof FieldInput, 'apiName'>]?: FieldInput[K] | null };
+
+/** The field changes, run through `change`. */
+export function createFieldChanges(db: Database, change: RunChange) {
+  return {
+    /** Adds a field to a record type. */
+    async createField(actor: Actor, objectType: string, input: FieldInput, opts: ChangeOptions & FieldQuery = {}) {
+      const id = await change(actor, async (tx, current) => {
+        const type = current.get(objectType);
+        const errors = new FieldErrorCollector();
+        const resolved = resolveFieldDefinition(input, optionsContext(current), errors);
+        if (resolved && type.fields.some((f) => f.apiName === input.apiName)) {
+          errors.add('input.apiName', 'ALREADY_EXISTS', `field "${input.apiName}" already exists on "${objectType}"`);
+        }
+        errors.throwIfAny();
+        if (!resolved) throw new ValidationError(errors.errors);
+        const after = current.objectTypes.map((t) =>
+          t.id === type.id ? { ...t, fields: [...t.fields, { apiName: resolved.apiName, type: resolved.type }] } : t,
+        );
+        checkClashes(after, errors, 'input.apiName');
+        errors.throwIfAny();
+
+        const field: FieldMeta = {
+          ...resolved,
+          id: newId(),
+          source: opts.source ?? 'custom',
+          position: type.fields.reduce((max, f) => Math.max(max, f.position + 1), 0),
+        };
+        if (field.required && (await holdsData(tx, actor.workspaceId, type.id))) {
+          if (field.defaultValue === null) {
+            throw new ValidationError([
+              { field: 'input.defaultValue', code: 'REQUIRED', message: 'a required field on a type with records needs a default value to fill them' },
+            ]);
+          }
+          await tx.$executeRawUnsafe(
+            `UPDATE "record" SET "data" = jsonb_set("data", ARRAY[$3], $4::jsonb) ` +
+              `WHERE "workspace_id" = $1::uuid AND "object_type_id" = $2::uuid AND NOT jsonb_exists("data", $3)`,
+            actor.workspaceId,
+            type.id,
+            field.apiName,
+            JSON.stringify(field.defaultValue),
+          );
+        }
+        await tx.fieldDef.create({ data: toFieldRow(actor.workspaceId, type.id, field) });
+        await buildIndex(tx, type.id, field, errors, 'input');
+        return field.id;
+      });
+      return db.prisma.fieldDef.findUniqueOrThrow({ where: { workspaceId_id: { workspaceId: actor.workspaceId, id } }, include: opts.include, select: opts.select } as Prisma.FieldDefFindUniqueOrThrowArgs);
+    },
+
+    /**
+     * Changes a field. A new type or new options must accept every value already
+     * stored (values are re-normalised in place, e.g. TEXT → EMAIL lower-cases);
+     * otherwise the change is refused and nothing changes.
+     */
+    async updateField(actor: Actor, objectType: string, apiName: string, input: FieldUpdate, opts: FieldQuery = {}) {
+      const id = await change(actor, async (tx, current) => {
+        const type = current.get(objectType);
+        const stored = type.fields.find((f) => f.apiName === apiName);
+        if (!stored) throw new NotFoundError(`No field "${apiName}" on "${objectType}"`, { field: apiName });
+        const errors = new FieldErrorCollector();
+        const merged: FieldInput = {
+          apiName,
+          type: input.type ?? stored.type,
+          label: input.label ?? stored.label,
+          description: input.description !== undefined ? input.description : stored.description,
+          required: input.required ?? stored.required,
+          unique: input.unique ?? stored.unique,
+          indexed: input.indexed ?? stored.indexed,
+          searchable: input.searchable ?? stored.searchable,
+          defaultValue: input.defaultValue !== undefined ? input.defaultValue : stored.defaultValue,
+          options: input.options !== undefined ? input.options : stored.options,
+        };
+        const resolved = resolveFieldDefinition(merged, optionsContext(current), errors);
+        errors.throwIfAny();
+        if (!resolved) throw new ValidationError(errors.errors);
+        const field: FieldMeta = { ...resolved, id: stored.id, source: stored.source, position: stored.position };
+        const after = current.objectTypes.map((t) =>
+          t.id === type.id ? { ...t, fields: t.fields.map((f) => (f.id === field.id ? field : f)) } : t,
+        );
+        checkClashes(after, errors, 'input.type');
+        errors.throwIfAny();
+
+        const valuesChange = field.type !== stored.type || JSON.stringify(field.options) !== JSON.stringify(stored.options);
+        const indexChanged =
+          valuesChange || field.indexed !== stored.indexed || field.unique !== stored.unique || fieldExpr(field) !== fieldExpr(stored);
+        // The old index goes first: re-normalised values (TEXT → EMAIL lower-cases) may collide
+        // under it; the new index, built below, reports such duplicates as DUPLICATE_VALUES.
+        if (indexChanged) await dropFieldIndex((sql) => tx.$executeRawUnsafe(sql), field.id);
+        if (valuesChange) await checkStoredValues(tx, actor.workspaceId, type.id, stored, field, errors);
+        if (field.required && !stored.required) {
+          const missing = await tx.$queryRawUnsafe<Array<{ n: number }>>(
+            `SELECT count(*)::int AS n FROM "record" WHERE "workspace_id" = $1::uuid AND "object_type_id" = $2::uuid ` +
+              `AND NOT jsonb_exists("data", $3)`,
+            actor.workspaceId,
+            type.id,
+            field.apiName,
+          );
+          const n = missing[0]?.n ?? 0;
+          if (n > 0) errors.add('input.required', 'MISSING_VALUES', `${n} records have no value for this field`);
+        }
+        errors.throwIfAny();
+
+        await tx.fieldDef.update({ where: { workspaceId_id: { workspaceId: actor.workspaceId, id: field.id } }, data: toFieldRow(actor.workspaceId, type.id, field) });
+        if (indexChanged) await buildIndex(tx, type.id, field, errors, 'input');
+        return field.id;
+      });
+      return db.prisma.fieldDef.findUniqueOrThrow({ where: { workspaceId_id: { workspaceId: actor.workspaceId, id } }, include: opts.include, select: opts.select } as Prisma.FieldDefFindUniqueOrThrowArgs);
+    },
+
+    /** Deletes a field. One that holds values needs `force`, which removes them from every record. */
+    async deleteField(actor: Actor, objectType: string, apiName: string, opts: { force?: boolean } = {}) {
+      await change(actor, async (tx, current) => {
+        const type = current.get(objectType);
+        const field = type.fields.find((f) => f.apiName === apiName);
+        if (!field) throw new NotFoundError(`No field "${apiName}" on "${objectType}"`, { field: apiName });
+        const hasValues = await holdsData(tx, actor.workspaceId, type.id, apiName);
+        if (hasValues && !opts.force) {
+          throw new ValidationError([
+            { field: 'force', code: 'HOLDS_DATA', message: `field "${objectType}.${apiName}" holds values; pass force: true to delete them with it` },
+          ]);
+        }
+        await dropFieldIndex((sql) => tx.$executeRawUnsafe(sql), field.id);
+        if (hasValues) {
+          await tx.$executeRawUnsafe(
+            'UPDATE "record" SET "data" = "data" - $3 WHERE "workspace_id" = $1::uuid AND "object_type_id" = $2::uuid AND jsonb_exists("data", $3)',
+            actor.workspaceId,
+            type.id,
+            apiName,
+          );
+        }
+        await tx.fieldDef.delete({ where: { workspaceId_id: { workspaceId: actor.workspaceId, id: field.id } } });
+      });
+      return true;
+    },
+  };
+}
