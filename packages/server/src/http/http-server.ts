@@ -12,6 +12,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequestContext, type RequestContext } from '../context.ts';
 import { toClientError, type ErrorLogger } from '../errors.ts';
+import { useQueryLimits, type QueryLimits } from '../limits/use-query-limits.ts';
 import { createSchemaCache } from '../schema/build-schema.ts';
 
 /** Options of the HTTP server. */
@@ -21,6 +22,8 @@ export interface HttpServerOptions {
   graphiql?: boolean;
   /** Where internal errors are logged. @default console.error */
   logError?: ErrorLogger;
+  /** Limits on the cost and depth of one operation. @default { maxCost: 50000, maxDepth: 6 } */
+  queryLimits?: QueryLimits;
 }
 
 type ServerContext = RequestContext & { workspaceSchema: GraphQLSchema };
@@ -60,7 +63,7 @@ export function createHttpServer(options: HttpServerOptions) {
     renderGraphiQL,
     landingPage: false,
     maskedErrors: { maskError: (error) => toClientError(error, logError) },
-    plugins: [errorCodes],
+    plugins: [useQueryLimits(options.queryLimits), errorCodes],
     logging: false,
   });
 
