@@ -27,6 +27,8 @@ export const emailField: FieldTypeModule = {
   indexable: true,
   uniqueable: true,
   searchable: true,
+  // The whole address, and its local part and domain labels as words of their own.
+  searchText: (text) => `concat_ws(' ', ${text}, translate(${text}, '@.+', '   '))`,
   // Values are lowercase, so substring operands are lowercased too: case never matters.
   operators: withCanonicalStrings(textOperators(), canonical),
   normalizeOptions: noOptions,

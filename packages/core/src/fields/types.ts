@@ -127,6 +127,12 @@ export interface FieldTypeModule {
   readonly uniqueable: boolean;
   /** Whether `searchable` may be set (its text goes into the search vector). */
   readonly searchable: boolean;
+  /**
+   * The text a searchable value contributes to the search vector, as SQL over the
+   * value's text (`text`); defaults to the text itself. EMAIL adds its parts, so
+   * "acme" finds "ann@acme.com".
+   */
+  searchText?(text: string): string;
 
   /** Filter operators by name (`eq`, `gt`, `contains`, ...). */
   readonly operators: Readonly<Record<string, OperatorDef>>;

@@ -40,6 +40,8 @@ export const urlField: FieldTypeModule = {
   indexable: true,
   uniqueable: true,
   searchable: true,
+  // Host and path segments as words: "acme" finds "https://www.acme.com/pricing".
+  searchText: (text) => `translate(${text}, ':/.?#=&-_', '          ')`,
   operators: textOperators(),
   normalizeOptions: noOptions,
   normalize(input) {

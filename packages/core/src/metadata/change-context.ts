@@ -9,6 +9,7 @@ import type { FieldMeta, OptionsContext } from '../fields/types.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import { isUniqueViolation } from '../db/pg-errors.ts';
 import { findNameClashes, type NamedType } from './name-clashes.ts';
+import { searchVectorSql } from '../records/search-vector.ts';
 import { createFieldIndex } from './record-indexes.ts';
 import type { WorkspaceMetadata } from './workspace-metadata.ts';
 
@@ -60,6 +61,19 @@ export async function buildIndex(tx: Tx, typeId: string, field: FieldMeta, error
     }
     throw error;
   }
+}
+
+/**
+ * Recomputes the search vector of every record of a type whose searchable fields
+ * changed (made searchable or not, retyped, deleted, or given values by a backfill).
+ */
+export async function rebuildSearchVectors(tx: Tx, workspaceId: string, objectTypeId: string, fieldsAfter: FieldMeta[]) {
+  await tx.$executeRawUnsafe(
+    `UPDATE "record" SET "search" = ${searchVectorSql({ fields: fieldsAfter }, '"data"')} ` +
+      'WHERE "workspace_id" = $1::uuid AND "object_type_id" = $2::uuid',
+    workspaceId,
+    objectTypeId,
+  );
 }
 
 /** A field as a `field_def` row. */

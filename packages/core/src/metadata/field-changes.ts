@@ -14,6 +14,7 @@ import {
   checkClashes,
   holdsData,
   optionsContext,
+  rebuildSearchVectors,
   toFieldRow,
   type ChangeOptions,
   type FieldQuery,
@@ -68,6 +69,7 @@ export function createFieldChanges(db: Database, change: RunChange) {
           );
         }
         await tx.fieldDef.create({ data: toFieldRow(actor.workspaceId, type.id, field) });
+        if (field.searchable) await rebuildSearchVectors(tx, actor.workspaceId, type.id, [...type.fields, field]);
         await buildIndex(tx, type.id, field, errors, 'input');
         return field.id;
       });
@@ -128,6 +130,10 @@ export function createFieldChanges(db: Database, change: RunChange) {
         errors.throwIfAny();
 
         await tx.fieldDef.update({ where: { workspaceId_id: { workspaceId: actor.workspaceId, id: field.id } }, data: toFieldRow(actor.workspaceId, type.id, field) });
+        // Vectors change when the field joins or leaves the search, or when its values were rewritten.
+        if (stored.searchable !== field.searchable || (field.searchable && valuesChange)) {
+          await rebuildSearchVectors(tx, actor.workspaceId, type.id, type.fields.map((f) => (f.id === field.id ? field : f)));
+        }
         if (indexChanged) await buildIndex(tx, type.id, field, errors, 'input');
         return field.id;
       });
@@ -156,6 +162,7 @@ export function createFieldChanges(db: Database, change: RunChange) {
           );
         }
         await tx.fieldDef.delete({ where: { workspaceId_id: { workspaceId: actor.workspaceId, id: field.id } } });
+        if (field.searchable) await rebuildSearchVectors(tx, actor.workspaceId, type.id, type.fields.filter((f) => f.id !== field.id));
       });
       return true;
     },

@@ -17,6 +17,7 @@ import type { RecordScope } from './record-service.ts';
 import { uniqueConflict } from './write-errors.ts';
 import { assertMetadataCurrent, GUARD_HOLDS, metadataGuard, staleMetadata } from './metadata-guard.ts';
 import { SqlParams } from './query/params.ts';
+import { searchVectorSql } from './search-vector.ts';
 
 /** Most records one bulk call may write. */
 export const MAX_BULK_SIZE = 1000;
@@ -97,8 +98,9 @@ export function createBulkWrites(db: Database) {
       let inserted: RawRecord[];
       try {
         ({ rows: inserted } = await sql.query<RawRecord>(
-          `${guard}INSERT INTO "record" ("workspace_id", "id", "object_type_id", "data", "owner_id") ` +
-            `SELECT ${params.add(scope.metadata.workspaceId)}::uuid, u."id", ${params.add(type.id)}::uuid, u."data", ${params.add(ownerId)}::uuid ` +
+          `${guard}INSERT INTO "record" ("workspace_id", "id", "object_type_id", "data", "owner_id", "search") ` +
+            `SELECT ${params.add(scope.metadata.workspaceId)}::uuid, u."id", ${params.add(type.id)}::uuid, u."data", ${params.add(ownerId)}::uuid, ` +
+            `${searchVectorSql(type, 'u."data"')} ` +
             `FROM jsonb_to_recordset(${params.add(JSON.stringify(rows))}::jsonb) AS u("id" uuid, "data" jsonb), "guard" ` +
             `RETURNING ${RECORD_COLUMNS}`,
           params.values,
@@ -137,9 +139,10 @@ export function createBulkWrites(db: Database) {
         let rows: RawRecord[];
         const params = new SqlParams();
         const guard = metadataGuard(scope, params);
+        const patched = `((r."data" || u."patch") - ARRAY(SELECT jsonb_array_elements_text(u."unset")))`;
         try {
           ({ rows } = await tx.query<RawRecord>(
-            `${guard}UPDATE "record" AS r SET "data" = (r."data" || u."patch") - ARRAY(SELECT jsonb_array_elements_text(u."unset")), ` +
+            `${guard}UPDATE "record" AS r SET "data" = ${patched}, "search" = ${searchVectorSql(type, patched)}, ` +
               `"version" = r."version" + 1, "updated_at" = CURRENT_TIMESTAMP ` +
               `FROM jsonb_to_recordset(${params.add(JSON.stringify(items.map((it) => ({ id: it.id, patch: it.set, unset: it.unset, expected: it.expected }))))}::jsonb) ` +
               `AS u("id" uuid, "patch" jsonb, "unset" jsonb, "expected" int) ` +
@@ -209,15 +212,17 @@ export function createBulkWrites(db: Database) {
       const ownerId = scope.actor.kind === 'member' ? scope.actor.id : null;
       const params = new SqlParams();
       const guard = metadataGuard(scope, params);
+      const created = `${params.add(JSON.stringify(createSet))}::jsonb`;
+      const patched = `((r."data" || ${params.add(JSON.stringify(patch.set))}::jsonb) - ${params.add(patch.unset)}::text[])`;
       let rows: Array<RawRecord & { inserted: boolean }>;
       try {
         ({ rows } = await sql.query<RawRecord & { inserted: boolean }>(
-          `${guard}INSERT INTO "record" AS r ("workspace_id", "id", "object_type_id", "data", "owner_id") ` +
+          `${guard}INSERT INTO "record" AS r ("workspace_id", "id", "object_type_id", "data", "owner_id", "search") ` +
             `SELECT ${params.add(scope.metadata.workspaceId)}::uuid, ${params.add(newId())}::uuid, ${params.add(type.id)}::uuid, ` +
-            `${params.add(JSON.stringify(createSet))}::jsonb, ${params.add(ownerId)}::uuid FROM "guard" ` +
+            `${created}, ${params.add(ownerId)}::uuid, ${searchVectorSql(type, created)} FROM "guard" ` +
             // The conflict target restates the unique index of the field, predicate included.
             `ON CONFLICT ("workspace_id", (${fieldExpr(field!)})) WHERE "object_type_id" = '${type.id}'::uuid AND "deleted_at" IS NULL ` +
-            `DO UPDATE SET "data" = (r."data" || ${params.add(JSON.stringify(patch.set))}::jsonb) - ${params.add(patch.unset)}::text[], ` +
+            `DO UPDATE SET "data" = ${patched}, "search" = ${searchVectorSql(type, patched)}, ` +
             `"version" = r."version" + 1, "updated_at" = CURRENT_TIMESTAMP ` +
             `RETURNING ${RECORD_COLUMNS.split(', ').map((c) => `r.${c}`).join(', ')}, (r."xmax" = 0) AS "inserted"`,
           params.values,

@@ -12,6 +12,7 @@ import { BadRequestError, ConflictError, FieldErrorCollector, NotFoundError } fr
 import { fieldType } from '../fields/index.ts';
 import { sqlLiteral } from '../metadata/record-indexes.ts';
 import { createBulkWrites } from './bulk-writes.ts';
+import { searchVectorSql } from './search-vector.ts';
 import { uniqueConflict } from './write-errors.ts';
 import { assertMetadataCurrent, GUARD_HOLDS, metadataGuard, staleMetadata } from './metadata-guard.ts';
 import type { ObjectTypeMeta, WorkspaceMetadata } from '../metadata/workspace-metadata.ts';
@@ -200,12 +201,13 @@ export function createRecordService(db: Database) {
       const ownerId = scope.actor.kind === 'member' ? scope.actor.id : null;
       const params = new SqlParams();
       const guard = metadataGuard(scope, params);
+      const data = `${params.add(JSON.stringify(set))}::jsonb`;
       let rows: RawRecord[];
       try {
         ({ rows } = await sql.query<RawRecord>(
-          `${guard}INSERT INTO "record" ("workspace_id", "id", "object_type_id", "data", "owner_id") ` +
+          `${guard}INSERT INTO "record" ("workspace_id", "id", "object_type_id", "data", "owner_id", "search") ` +
             `SELECT ${params.add(scope.metadata.workspaceId)}::uuid, ${params.add(newId())}::uuid, ${params.add(type.id)}::uuid, ` +
-            `${params.add(JSON.stringify(set))}::jsonb, ${params.add(ownerId)}::uuid FROM "guard" RETURNING ${RECORD_COLUMNS}`,
+            `${data}, ${params.add(ownerId)}::uuid, ${searchVectorSql(type, data)} FROM "guard" RETURNING ${RECORD_COLUMNS}`,
           params.values,
         ));
       } catch (error) {
@@ -228,11 +230,12 @@ export function createRecordService(db: Database) {
       if (!isUuid(id)) throw new NotFoundError(`No ${type.apiName} with id ${id}`, { id });
       const params = new SqlParams();
       const guard = metadataGuard(scope, params);
+      const data = `(("data" || ${params.add(JSON.stringify(set))}::jsonb) - ${params.add(unset)}::text[])`;
       const where = [scopeCondition(scope, type, params), `"id" = ${params.add(id)}`, '"deleted_at" IS NULL', GUARD_HOLDS];
       if (expectedVersion != null) where.push(`"version" = ${params.add(expectedVersion)}`);
       try {
         const { rows } = await sql.query<RawRecord>(
-          `${guard}UPDATE "record" SET "data" = ("data" || ${params.add(JSON.stringify(set))}::jsonb) - ${params.add(unset)}::text[], ` +
+          `${guard}UPDATE "record" SET "data" = ${data}, "search" = ${searchVectorSql(type, data)}, ` +
             `"version" = "version" + 1, "updated_at" = CURRENT_TIMESTAMP WHERE ${where.join(' AND ')} RETURNING ${RECORD_COLUMNS}`,
           params.values,
         );
