@@ -83,7 +83,13 @@ describe('bulk writes and upsert', () => {
         { id: a!.id, input: { email: 'same@x.com' } },
         { id: b!.id, input: { email: 'same@x.com' } },
       ]),
-    ).rejects.toMatchObject({ code: 'CONFLICT' });
+    ).rejects.toMatchObject({ code: 'CONFLICT', details: { fields: [{ field: 'updates.1.input.email', code: 'UNIQUE' }] } });
+    await expect(engine.records.updateMany(s, 'contact', [{ id: b!.id, input: { email: 'a@x.com' } }])).rejects.toMatchObject({
+      details: { fields: [{ field: 'updates.0.input.email', message: 'is already taken by another record' }] },
+    });
+    // A record may keep (re-send) its own unique value.
+    const kept = await engine.records.updateMany(s, 'contact', [{ id: a!.id, input: { email: 'u1@x.com' } }]);
+    expect(kept[0]?.data.email).toBe('u1@x.com');
   });
 
   it('upserts on a unique field: creates, then updates, and never duplicates under concurrency', async () => {

@@ -48,8 +48,17 @@ export function createBulkWrites(db: Database) {
    * Finds unique values that repeat inside the batch or are taken by live records,
    * so a failed batch names each offending item instead of one database error.
    */
-  async function uniqueProblems(scope: RecordScope, type: ObjectTypeMeta, sets: Array<Record<string, unknown>>, path: string) {
+  async function uniqueProblems(
+    scope: RecordScope,
+    type: ObjectTypeMeta,
+    sets: Array<Record<string, unknown>>,
+    path: string,
+    /** For updates: the records being written, whose own values do not count as taken. */
+    ids: string[] = [],
+  ) {
     const problems = new FieldErrorCollector();
+    // Creates name `inputs.3.email`; updates `updates.3.input.email`.
+    const at = (i: number, field: string) => (path === 'updates' ? `updates.${i}.input.${field}` : `${path}.${i}.${field}`);
     for (const field of type.fields.filter((f) => f.unique)) {
       const seen = new Map<string, number>();
       const values: string[] = [];
@@ -57,20 +66,21 @@ export function createBulkWrites(db: Database) {
         if (set[field.apiName] === undefined) return;
         const value = asText(set[field.apiName]);
         const first = seen.get(value);
-        if (first !== undefined) problems.add(`${path}.${i}.${field.apiName}`, 'UNIQUE', `repeats the value of ${path}.${first}`);
+        if (first !== undefined) problems.add(at(i, field.apiName), 'UNIQUE', `repeats the value of ${at(first, field.apiName)}`);
         else seen.set(value, i);
         values.push(value);
       });
       if (values.length === 0) continue;
       const { rows } = await sql.query<{ v: string }>(
         `SELECT DISTINCT ("data"->>${sqlLiteral(field.apiName)}) AS "v" FROM "record" WHERE "workspace_id" = $1 ` +
-          `AND "object_type_id" = $2 AND "deleted_at" IS NULL AND ("data"->>${sqlLiteral(field.apiName)}) = ANY($3::text[])`,
-        [scope.metadata.workspaceId, type.id, values],
+          `AND "object_type_id" = $2 AND "deleted_at" IS NULL AND ("data"->>${sqlLiteral(field.apiName)}) = ANY($3::text[]) ` +
+          `AND NOT ("id" = ANY($4::uuid[]))`,
+        [scope.metadata.workspaceId, type.id, values, ids],
       );
       const taken = new Set(rows.map((r) => r.v));
       sets.forEach((set, i) => {
         if (set[field.apiName] !== undefined && taken.has(asText(set[field.apiName]))) {
-          problems.add(`${path}.${i}.${field.apiName}`, 'UNIQUE', 'is already taken by another record');
+          problems.add(at(i, field.apiName), 'UNIQUE', 'is already taken by another record');
         }
       });
     }
@@ -134,6 +144,7 @@ export function createBulkWrites(db: Database) {
       errors.throwIfAny();
       const missing = items.map((it, i) => (isUuid(it.id) ? -1 : i)).filter((i) => i >= 0);
       if (missing.length) throw notFound(type, missing, items);
+      await uniqueProblems(scope, type, items.map((it) => it.set), 'updates', items.map((it) => it.id));
 
       return sql.transaction(async (tx) => {
         let rows: RawRecord[];
