@@ -206,6 +206,16 @@ describe('errors', () => {
       expect(await res.json()).toEqual({ status: 'ok', database: server.engine.db.engine });
     });
 
+    it('GET /graphql in a browser serves GraphiQL, bundled (no CDN), without credentials', async () => {
+      const res = await fetch(`${server.url}/graphql`, { headers: { accept: 'text/html' } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+      const html = await res.text();
+      expect(html).toMatch(/graphiql/i);
+      // The default page loads GraphiQL from unpkg.com, which an offline machine cannot reach.
+      expect(html).not.toMatch(/unpkg\.com|jsdelivr|esm\.sh/);
+    });
+
     it('an unknown path answers 404', async () => {
       for (const [method, path] of [['GET', '/'], ['GET', '/nope'], ['POST', '/graphql/extra'], ['GET', '/healthz']] as const) {
         const res = await fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${ws.apiKey}` } });
