@@ -1,8 +1,6 @@
 /** TEXT: a single line of text, at most 1,000 characters, trimmed. */
-import { parseStringOperand, textExpr, textOperators } from './operators.ts';
-import { noOptions } from './options.ts';
 import { hasUnstorableCharacters, UNSTORABLE_TEXT } from './storable-text.ts';
-import type { FieldTypeModule } from './types.ts';
+import { textLikeField } from './text-like.ts';
 
 /** Longest TEXT value, in characters. */
 export const TEXT_MAX_LENGTH = 1000;
@@ -13,19 +11,10 @@ export const TEXT_MAX_LENGTH = 1000;
 export const TEXT_MAX_BYTES = 2000;
 
 /** The TEXT field type. */
-export const textField: FieldTypeModule = {
+export const textField = textLikeField({
   type: 'TEXT',
   description: 'A single line of text (at most 1,000 characters).',
-  graphql: { value: { kind: 'scalar', scalar: 'String' }, filterName: 'TextFilter' },
-  sqlExpr: textExpr,
-  sortable: true,
-  indexable: true,
-  uniqueable: true,
-  searchable: true,
-  operators: textOperators(),
-  normalizeOptions: noOptions,
-  normalize(input) {
-    if (typeof input !== 'string') return { ok: false, code: 'INVALID_TYPE', message: 'must be a string' };
+  normalizeString(input) {
     const value = input.trim();
     // A lone \r is a line break too (old Mac text, pasted from some forms).
     if (/[\r\n]/.test(value)) return { ok: false, code: 'INVALID_FORMAT', message: 'must be a single line' };
@@ -38,5 +27,4 @@ export const textField: FieldTypeModule = {
     if (hasUnstorableCharacters(value)) return UNSTORABLE_TEXT;
     return { ok: true, value };
   },
-  parseOperand: parseStringOperand,
-};
+});

@@ -1,7 +1,6 @@
 /** URL: an absolute http or https URL, stored in the WHATWG parser's canonical `href` form. */
-import { parseStringOperand, textExpr, textOperators } from './operators.ts';
-import { noOptions } from './options.ts';
-import type { FieldTypeModule, NormalizeResult } from './types.ts';
+import { textLikeField } from './text-like.ts';
+import type { NormalizeResult } from './types.ts';
 
 /** Longest URL, in characters, checked on the canonical form (percent-encoding lengthens it). */
 export const URL_MAX_LENGTH = 2048;
@@ -30,30 +29,16 @@ function parseHttpUrl(input: string): NormalizeResult {
 }
 
 /** The URL field type. */
-export const urlField: FieldTypeModule = {
+export const urlField = textLikeField({
   type: 'URL',
   description: 'A web address (http or https).',
-  // Same operators and operand shapes as TEXT, so it shares TEXT's filter input.
-  graphql: { value: { kind: 'scalar', scalar: 'String' }, filterName: 'TextFilter' },
-  sqlExpr: textExpr,
-  sortable: true,
-  indexable: true,
-  uniqueable: true,
-  searchable: true,
-  // Host and path segments as words: "acme" finds "https://www.acme.com/pricing".
-  searchText: (text) => `translate(${text}, ':/.?#=&-_', '          ')`,
-  operators: textOperators(),
-  normalizeOptions: noOptions,
-  normalize(input) {
-    if (typeof input !== 'string') return { ok: false, code: 'INVALID_TYPE', message: 'must be a string' };
-    return parseHttpUrl(input.trim());
-  },
+  normalizeString: (input) => parseHttpUrl(input.trim()),
   // A full URL is canonicalised so `eq` finds what was stored ("https://Example.com"
   // → "https://example.com/"); anything else is kept as given, e.g. a range bound.
-  parseOperand(input): NormalizeResult {
-    const parsed = parseStringOperand(input);
-    if (!parsed.ok) return parsed;
-    const url = parseHttpUrl((parsed.value as string).trim());
-    return url.ok ? url : parsed;
+  parseOperandString(value) {
+    const url = parseHttpUrl(value.trim());
+    return url.ok ? url : { ok: true, value };
   },
-};
+  // Host and path segments as words: "acme" finds "https://www.acme.com/pricing".
+  searchText: (text) => `translate(${text}, ':/.?#=&-_', '          ')`,
+});
