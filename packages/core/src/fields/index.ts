@@ -18,7 +18,7 @@ import { relationField } from './relation.ts';
 import { selectField } from './select.ts';
 import { textField } from './text.ts';
 import { urlField } from './url.ts';
-import type { FieldTypeModule, FieldTypeName } from './types.ts';
+import type { FieldMeta, FieldTypeModule, FieldTypeName, ValueShape } from './types.ts';
 
 export type * from './types.ts';
 
@@ -54,4 +54,20 @@ export function fieldType(name: FieldTypeName): FieldTypeModule {
 /** True when `name` is a known field type. */
 export function isFieldTypeName(name: unknown): name is FieldTypeName {
   return typeof name === 'string' && byName.has(name);
+}
+
+/** The GraphQL shape of one field's value (its module's, or the one its options choose). */
+export function valueShapeOf(field: FieldMeta): ValueShape {
+  const module = fieldType(field.type);
+  return module.valueShape?.(field) ?? module.graphql.value;
+}
+
+/** For a derived field, where its records come from; undefined for stored fields. */
+export function derivedFrom(field: FieldMeta): { type: string; field: string } | undefined {
+  return fieldType(field.type).derivedFrom?.(field);
+}
+
+/** The fields of a type that hold a stored value (all but derived ones). */
+export function storedFields<T extends FieldMeta>(fields: readonly T[]): T[] {
+  return fields.filter((f) => !derivedFrom(f));
 }

@@ -1,17 +1,20 @@
 /**
- * RELATION, to-one for now: the id of one record of the target type, kept in
- * `data` like any value. To-many kinds will keep links in `record_link` and are
- * refused until then, as are delete behaviours other than SET_NULL.
+ * RELATION. MANY_TO_ONE: the id of one record of the target type, kept in `data`
+ * like any value. ONE_TO_MANY: its inverse, derived (nothing stored): the records
+ * of the target type whose MANY_TO_ONE field (`inverseApiName`) names this one;
+ * the metadata service creates it with its MANY_TO_ONE side. MANY_TO_MANY will keep
+ * links in `record_link` and is refused until then, as are delete behaviours other
+ * than SET_NULL.
  */
 import { isUuid } from '../ids.ts';
 import type { FieldError } from '../errors.ts';
 import { equalityOperators, textExpr } from './operators.ts';
 import { asOptionsObject, isUnset, rejectUnknownKeys } from './options.ts';
-import type { FieldTypeModule, NormalizeResult, OptionsContext } from './types.ts';
+import type { FieldMeta, FieldTypeModule, NormalizeResult, OptionsContext } from './types.ts';
 
-/** Relation kinds of the API contract (only MANY_TO_ONE is implemented yet). */
+/** Relation kinds of the API contract (MANY_TO_MANY is not implemented yet). */
 export const RELATION_KINDS = ['MANY_TO_ONE', 'ONE_TO_MANY', 'MANY_TO_MANY'] as const;
-const SUPPORTED_KINDS: readonly string[] = ['MANY_TO_ONE'];
+const SUPPORTED_KINDS: readonly string[] = ['MANY_TO_ONE', 'ONE_TO_MANY'];
 /** Delete behaviours of the API contract (only SET_NULL is implemented yet). */
 export const ON_DELETE_ACTIONS = ['SET_NULL', 'CASCADE', 'RESTRICT'] as const;
 const SUPPORTED_ON_DELETE: readonly string[] = ['SET_NULL'];
@@ -97,5 +100,13 @@ export const relationField: FieldTypeModule = {
   operators: equalityOperators('text'),
   normalizeOptions: normalizeRelationOptions,
   normalize: parseRecordId,
-  references: (field) => [field.options.target as string],
+  valueShape: (field) => (isInverse(field) ? { kind: 'connection' } : { kind: 'reference' }),
+  derivedFrom: (field) =>
+    isInverse(field) ? { type: field.options.target as string, field: field.options.inverseApiName as string } : undefined,
+  references: (field) => (isInverse(field) ? [] : [field.options.target as string]),
 };
+
+/** True for the derived ONE_TO_MANY side of a relation. */
+function isInverse(field: FieldMeta): boolean {
+  return field.options.kind === 'ONE_TO_MANY';
+}

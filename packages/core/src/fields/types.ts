@@ -53,13 +53,16 @@ export type ScalarName = 'String' | 'Int' | 'Float' | 'Boolean' | 'ID' | 'Date' 
  * - `choice`: one of the field's select choices (the server makes an enum per field);
  * - `money`: `{ amount: String!, currency: String! }` (input: currency optional);
  * - `reference`: the id of another record; output as that record (`company: Company`),
- *   input and filter as its id under `<apiName>Id` (`companyId: ID`).
+ *   input and filter as its id under `<apiName>Id` (`companyId: ID`);
+ * - `connection`: the records of another type that link to this one (derived, not
+ *   stored): output as that type's connection with filter, orderBy and paging.
  */
 export type ValueShape =
   | { kind: 'scalar'; scalar: ScalarName }
   | { kind: 'choice' }
   | { kind: 'money' }
-  | { kind: 'reference' };
+  | { kind: 'reference' }
+  | { kind: 'connection' };
 
 /**
  * What a filter operator takes:
@@ -151,6 +154,15 @@ export interface FieldTypeModule {
 
   /** Turns the stored form into the output form; defaults to identity. */
   toOutput?(stored: unknown, field: FieldMeta): unknown;
+
+  /** The shape of this field's value when it depends on its options (a relation's kind). */
+  valueShape?(field: FieldMeta): ValueShape;
+
+  /**
+   * For a derived field (no stored value, no input, no filter or sort): the record type
+   * holding the link, and the field on it that links back (`person.company` for `company.people`).
+   */
+  derivedFrom?(field: FieldMeta): { type: string; field: string } | undefined;
 
   /**
    * When values are ids of other records: the record type(s) they must belong to.

@@ -21,6 +21,8 @@ import {
   type RunChange,
 } from './change-context.ts';
 import { resolveFieldDefinition, type FieldInput } from './field-definition.ts';
+import { inverseFieldFor, nextPosition, relationPair } from './relation-pairs.ts';
+import { derivedFrom } from '../fields/index.ts';
 import { dropFieldIndex, fieldExpr } from './record-indexes.ts';
 import { checkStoredValues } from './stored-values.ts';
 
@@ -42,7 +44,7 @@ export function createFieldChanges(db: Database, change: RunChange) {
         errors.throwIfAny();
         if (!resolved) throw new ValidationError(errors.errors);
         const after = current.objectTypes.map((t) =>
-          t.id === type.id ? { ...t, fields: [...t.fields, { apiName: resolved.apiName, type: resolved.type }] } : t,
+          t.id === type.id ? { ...t, fields: [...t.fields, { apiName: resolved.apiName, type: resolved.type, options: resolved.options }] } : t,
         );
         checkClashes(after, errors, 'input.apiName');
         errors.throwIfAny();
@@ -51,8 +53,16 @@ export function createFieldChanges(db: Database, change: RunChange) {
           ...resolved,
           id: newId(),
           source: opts.source ?? 'custom',
-          position: type.fields.reduce((max, f) => Math.max(max, f.position + 1), 0),
+          position: nextPosition(type.fields),
         };
+        // A MANY_TO_ONE relation gets its ONE_TO_MANY inverse on the target, in this same change.
+        const inverse = inverseFieldFor(current, type, field, errors);
+        errors.throwIfAny();
+        if (inverse) {
+          const withBoth = after.map((t) => (t.id === inverse.typeId ? { ...t, fields: [...t.fields, inverse.field] } : t));
+          checkClashes(withBoth, errors, 'input.options.inverseApiName');
+          errors.throwIfAny();
+        }
         if (field.required && (await holdsData(tx, actor.workspaceId, type.id))) {
           if (field.defaultValue === null) {
             throw new ValidationError([
@@ -69,6 +79,7 @@ export function createFieldChanges(db: Database, change: RunChange) {
           );
         }
         await tx.fieldDef.create({ data: toFieldRow(actor.workspaceId, type.id, field) });
+        if (inverse) await tx.fieldDef.create({ data: toFieldRow(actor.workspaceId, inverse.typeId, inverse.field) });
         if (field.searchable) await rebuildSearchVectors(tx, actor.workspaceId, type.id, [...type.fields, field]);
         await buildIndex(tx, type.id, field, errors, 'input');
         return field.id;
@@ -103,6 +114,16 @@ export function createFieldChanges(db: Database, change: RunChange) {
         errors.throwIfAny();
         if (!resolved) throw new ValidationError(errors.errors);
         const field: FieldMeta = { ...resolved, id: stored.id, source: stored.source, position: stored.position };
+        if (stored.type === 'RELATION' && relationPair(current, type, stored)) {
+          // Either side of a relation keeps its target, kind and flags; only names and descriptions change.
+          const changed = (['type', 'options', 'required', 'unique', 'indexed', 'searchable', 'defaultValue'] as const).filter(
+            (key) => JSON.stringify(field[key]) !== JSON.stringify(stored[key]),
+          );
+          for (const key of changed) {
+            errors.add(`input.${key}`, 'UNSUPPORTED', 'cannot change on a relation; delete the relation and create it again');
+          }
+          errors.throwIfAny();
+        }
         const after = current.objectTypes.map((t) =>
           t.id === type.id ? { ...t, fields: t.fields.map((f) => (f.id === field.id ? field : f)) } : t,
         );
@@ -144,12 +165,15 @@ export function createFieldChanges(db: Database, change: RunChange) {
     async deleteField(actor: Actor, objectType: string, apiName: string, opts: { force?: boolean } = {}) {
       await change(actor, async (tx, current) => {
         const type = current.get(objectType);
-        const field = type.fields.find((f) => f.apiName === apiName);
-        if (!field) throw new NotFoundError(`No field "${apiName}" on "${objectType}"`, { field: apiName });
-        const hasValues = await holdsData(tx, actor.workspaceId, type.id, apiName);
+        const named = type.fields.find((f) => f.apiName === apiName);
+        if (!named) throw new NotFoundError(`No field "${apiName}" on "${objectType}"`, { field: apiName });
+        // The two sides of a relation go together; the stored (MANY_TO_ONE) side holds the values.
+        const pair = relationPair(current, type, named);
+        const [storedType, field] = pair && derivedFrom(named) ? [pair.type, pair.field] : [type, named];
+        const hasValues = await holdsData(tx, actor.workspaceId, storedType.id, field.apiName);
         if (hasValues && !opts.force) {
           throw new ValidationError([
-            { field: 'force', code: 'HOLDS_DATA', message: `field "${objectType}.${apiName}" holds values; pass force: true to delete them with it` },
+            { field: 'force', code: 'HOLDS_DATA', message: `field "${storedType.apiName}.${field.apiName}" holds values; pass force: true to delete them with it` },
           ]);
         }
         await dropFieldIndex((sql) => tx.$executeRawUnsafe(sql), field.id);
@@ -157,12 +181,16 @@ export function createFieldChanges(db: Database, change: RunChange) {
           await tx.$executeRawUnsafe(
             'UPDATE "record" SET "data" = "data" - $3 WHERE "workspace_id" = $1::uuid AND "object_type_id" = $2::uuid AND jsonb_exists("data", $3)',
             actor.workspaceId,
-            type.id,
-            apiName,
+            storedType.id,
+            field.apiName,
           );
         }
-        await tx.fieldDef.delete({ where: { workspaceId_id: { workspaceId: actor.workspaceId, id: field.id } } });
-        if (field.searchable) await rebuildSearchVectors(tx, actor.workspaceId, type.id, type.fields.filter((f) => f.id !== field.id));
+        for (const gone of pair ? [named, pair.field] : [named]) {
+          await tx.fieldDef.delete({ where: { workspaceId_id: { workspaceId: actor.workspaceId, id: gone.id } } });
+        }
+        if (field.searchable) {
+          await rebuildSearchVectors(tx, actor.workspaceId, storedType.id, storedType.fields.filter((f) => f.id !== field.id));
+        }
       });
       return true;
     },

@@ -6,13 +6,14 @@
  */
 import type { FieldError } from '../errors.ts';
 import { fieldTypes } from '../fields/index.ts';
+import type { FieldMeta } from '../fields/types.ts';
 import { choiceTypeNames, operationNames, referenceInputName, typeNames } from './names.ts';
 
 /** The shape the check needs. */
 export interface NamedType {
   apiName: string;
   pluralApiName: string;
-  fields: ReadonlyArray<{ apiName: string; type: string }>;
+  fields: ReadonlyArray<{ apiName: string; type: string; options?: Record<string, unknown> }>;
 }
 
 /** GraphQL type names of the API itself. */
@@ -65,12 +66,13 @@ export function findNameClashes(types: readonly NamedType[], path = 'apiName'): 
       const fieldOwner = `field "${type.apiName}.${field.apiName}"`;
       claim(fieldNames, field.apiName, fieldOwner, 'field');
       const module = fieldTypes.find((m) => m.type === field.type);
-      if (module?.graphql.value.kind === 'choice') {
+      const shape = module && field.options && module.valueShape ? module.valueShape(field as FieldMeta) : module?.graphql.value;
+      if (shape?.kind === 'choice') {
         for (const name of Object.values(choiceTypeNames(type.apiName, field.apiName))) {
           claim(typeOwners, name, fieldOwner, 'GraphQL type');
         }
       }
-      if (module?.graphql.value.kind === 'reference') {
+      if (shape?.kind === 'reference') {
         claim(fieldNames, referenceInputName(field.apiName), fieldOwner, 'input field');
       }
     }

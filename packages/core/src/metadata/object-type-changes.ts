@@ -5,7 +5,7 @@
 import type { Actor } from '../access/actor.ts';
 import type { Database } from '../db/database.ts';
 import { FieldErrorCollector, ValidationError } from '../errors.ts';
-import { fieldType } from '../fields/index.ts';
+import { derivedFrom, fieldType } from '../fields/index.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { newId } from '../ids.ts';
 import { checkClashes, holdsData, type ChangeOptions, type ObjectTypeQuery, type RunChange } from './change-context.ts';
@@ -115,6 +115,14 @@ export function createObjectTypeChanges(db: Database, change: RunChange) {
           actor.workspaceId,
           type.id,
         );
+        // Inverse sides of this type's relations live on other types: they go with it.
+        for (const other of current.objectTypes) {
+          for (const f of other.fields) {
+            if (other.id !== type.id && derivedFrom(f)?.type === type.apiName) {
+              await tx.fieldDef.delete({ where: { workspaceId_id: { workspaceId: actor.workspaceId, id: f.id } } });
+            }
+          }
+        }
         await tx.objectType.delete({ where: { workspaceId_id: { workspaceId: actor.workspaceId, id: type.id } } });
       });
       return true;

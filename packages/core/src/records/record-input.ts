@@ -4,7 +4,7 @@
  * (normal forms) and the keys to remove (fields set to null).
  */
 import { FieldErrorCollector } from '../errors.ts';
-import { fieldType } from '../fields/index.ts';
+import { fieldType, storedFields } from '../fields/index.ts';
 import type { ObjectTypeMeta } from '../metadata/workspace-metadata.ts';
 import type { Queryable } from '../db/sql-client.ts';
 import type { WorkspaceMetadata } from '../metadata/workspace-metadata.ts';
@@ -32,13 +32,15 @@ export function resolveInput(
     errors.add(path, 'INVALID_TYPE', 'must be an object of field values');
     return { set, unset };
   }
-  const fields = new Map(type.fields.map((f) => [f.apiName, f]));
+  // Derived fields (a relation's ONE_TO_MANY side) store nothing and take no input.
+  const stored = storedFields(type.fields);
+  const fields = new Map(stored.map((f) => [f.apiName, f]));
   for (const key of Object.keys(input)) {
     if (!fields.has(key) && input[key] !== undefined) {
       errors.add(`${path}.${key}`, 'UNKNOWN_FIELD', `is not a field of ${type.apiName}`);
     }
   }
-  for (const field of type.fields) {
+  for (const field of stored) {
     const at = `${path}.${field.apiName}`;
     // Own keys only: a field named like an Object member (`constructor`) must not read the prototype.
     const value = Object.hasOwn(input, field.apiName) ? input[field.apiName] : undefined;

@@ -8,7 +8,7 @@ import { newId } from '../ids.ts';
 import { requireAdmin, type Actor } from '../access/actor.ts';
 import type { Database } from '../db/database.ts';
 import type { Queryable } from '../db/sql-client.ts';
-import { BadRequestError, ConflictError, FieldErrorCollector, NotFoundError } from '../errors.ts';
+import { ConflictError, FieldErrorCollector, NotFoundError } from '../errors.ts';
 import { fieldType } from '../fields/index.ts';
 import { sqlLiteral } from '../metadata/record-indexes.ts';
 import { createBulkWrites } from './bulk-writes.ts';
@@ -16,45 +16,13 @@ import { searchVectorSql } from './search-vector.ts';
 import { uniqueConflict } from './write-errors.ts';
 import { assertMetadataCurrent, GUARD_HOLDS, metadataGuard, staleMetadata } from './metadata-guard.ts';
 import type { ObjectTypeMeta, WorkspaceMetadata } from '../metadata/workspace-metadata.ts';
-import { compileFilter, type RecordFilter } from './query/filter.ts';
-import { filterables, isUuid } from './query/filterable.ts';
-import {
-  cursorEncoder,
-  decodeCursor,
-  keysetCondition,
-  orderByClause,
-  resolveOrder,
-  reverseKeys,
-  type OrderByItem,
-} from './query/order.ts';
+import { isUuid } from './query/filterable.ts';
+import { compileList, type ListArgs, type ListRow, type RecordPage } from './list-query.ts';
 import { SqlParams } from './query/params.ts';
 import { checkReferences, resolveInput, type RecordInput } from './record-input.ts';
 import { RECORD_COLUMNS, toRecordRow, type RawRecord, type RecordRow } from './record-row.ts';
 
-/** Default page size of a list. */
-export const DEFAULT_PAGE_SIZE = 50;
-/** Largest page size a list accepts. */
-export const MAX_PAGE_SIZE = 200;
-
-/** Arguments of a list. */
-export interface ListArgs {
-  filter?: RecordFilter | null;
-  orderBy?: OrderByItem[] | null;
-  first?: number | null;
-  after?: string | null;
-  last?: number | null;
-  before?: string | null;
-  includeDeleted?: boolean | null;
-  /** Also count every matching record (one more statement). */
-  totalCount?: boolean;
-}
-
-/** One page of a list, as a Relay connection needs it. */
-export interface RecordPage {
-  edges: Array<{ cursor: string; node: RecordRow }>;
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
-  totalCount: number | null;
-}
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ListArgs, type RecordPage } from './list-query.ts';
 
 /** What every operation needs: who acts, and the metadata they act on. */
 export interface RecordScope {
@@ -65,22 +33,6 @@ export interface RecordScope {
 /** Creates the record service over `db`. */
 export function createRecordService(db: Database) {
   const sql = db.sql;
-
-  function pageSize(args: ListArgs): { size: number; backward: boolean } {
-    if (args.first != null && args.last != null) throw new BadRequestError('Pass first or last, not both');
-    // A cursor in the other direction would be silently ignored: refuse it instead.
-    if (args.first != null && args.before != null) throw new BadRequestError('before goes with last, not first', { argument: 'before' });
-    if (args.last != null && args.after != null) throw new BadRequestError('after goes with first, not last', { argument: 'after' });
-    if (args.after != null && args.before != null) throw new BadRequestError('Pass after or before, not both');
-    const backward = args.last != null || (args.before != null && args.first == null);
-    const size = (backward ? args.last : args.first) ?? DEFAULT_PAGE_SIZE;
-    const arg = backward ? 'last' : 'first';
-    if (!Number.isInteger(size) || size < 0) throw new BadRequestError(`${arg} must be a non-negative integer`, { argument: arg });
-    if (size > MAX_PAGE_SIZE) {
-      throw new BadRequestError(`${arg} must be at most ${MAX_PAGE_SIZE} (asked for ${size}); page through with after`, { argument: arg });
-    }
-    return { size, backward };
-  }
 
   /** `workspace_id = $1 AND object_type_id = $2`, the lead of every statement. */
   function scopeCondition(scope: RecordScope, type: ObjectTypeMeta, params: SqlParams) {
@@ -136,59 +88,51 @@ export function createRecordService(db: Database) {
     /** A page of records: filtered, ordered, keyset-paginated; with the total when asked. */
     async list(scope: RecordScope, typeName: string, args: ListArgs = {}): Promise<RecordPage> {
       const type = scope.metadata.get(typeName);
-      const names = filterables(type);
-      const { size, backward } = pageSize(args);
-      const forwardKeys = resolveOrder(args.orderBy, names);
-      const keys = backward ? reverseKeys(forwardKeys) : forwardKeys;
-
-      const params = new SqlParams();
-      const base = [scopeCondition(scope, type, params)];
-      if (!args.includeDeleted) base.push('"deleted_at" IS NULL');
-      const filterSql = compileFilter(args.filter, names, params);
-      if (filterSql !== 'TRUE') base.push(filterSql);
-      const baseParams = params.values.length;
-
-      const cursorArg = backward ? 'before' : 'after';
-      const cursor = backward ? args.before : args.after;
-      const where = [...base];
-      if (cursor != null) where.push(keysetCondition(keys, decodeCursor(forwardKeys, cursor, cursorArg), params));
-
-      const keyColumns = keys.map((k, i) => `${k.expr} AS "__k${i}"`).join(', ');
-      const text =
-        `SELECT ${RECORD_COLUMNS}, ${keyColumns} FROM "record" WHERE ${where.join(' AND ')} ` +
-        `ORDER BY ${orderByClause(keys)} LIMIT ${size + 1}`;
-
+      const list = compileList(scope, type, args);
       const [result, total] = await Promise.all([
-        sql.query<RawRecord & Record<string, unknown>>(text, params.values),
+        sql.query<ListRow>(list.text, list.params.values),
         args.totalCount
-          ? sql.query<{ n: number }>(`SELECT count(*)::int AS "n" FROM "record" WHERE ${base.join(' AND ')}`, params.values.slice(0, baseParams))
+          ? sql.query<{ n: number }>(`SELECT count(*)::int AS "n" FROM "record" WHERE ${list.base}`, list.params.values.slice(0, list.baseParams))
           : null,
-      ]).catch((error: unknown) => {
-        // A tampered cursor value that does not cast to the key's type.
-        if ((error as { code?: string })?.code?.startsWith('22') && cursor != null) {
-          throw new BadRequestError(`${cursorArg} is not a valid cursor`, { argument: cursorArg });
-        }
-        throw error;
-      });
+      ]).catch(list.explainError);
+      return list.toPage(result.rows, total ? Number(total.rows[0]?.n ?? 0) : null);
+    },
 
-      const rows = result.rows.slice(0, size);
-      const more = result.rows.length > size;
-      if (backward) rows.reverse();
-      const encodeCursor = cursorEncoder(forwardKeys);
-      const edges = rows.map((raw) => ({
-        cursor: encodeCursor(forwardKeys.map((_, i) => raw[`__k${i}`])),
-        node: toRecordRow(type, raw),
-      }));
-      return {
-        edges,
-        pageInfo: {
-          hasNextPage: backward ? args.before != null : more,
-          hasPreviousPage: backward ? more : args.after != null,
-          startCursor: edges[0]?.cursor ?? null,
-          endCursor: edges[edges.length - 1]?.cursor ?? null,
-        },
-        totalCount: total ? Number(total.rows[0]?.n ?? 0) : null,
-      };
+    /**
+     * The records of `typeName` whose MANY_TO_ONE field `linkField` names each of
+     * `parentIds` (a relation's inverse side), a page per parent, for every parent in
+     * one statement: the cost of a nested list does not grow with the parent page.
+     */
+    async listRelated(
+      scope: RecordScope,
+      typeName: string,
+      linkField: string,
+      parentIds: readonly string[],
+      args: ListArgs = {},
+    ): Promise<Map<string, RecordPage>> {
+      const type = scope.metadata.get(typeName);
+      const list = compileList(scope, type, args);
+      const link = `("data"->>${sqlLiteral(linkField)})`;
+      const parents = list.params.add(parentIds);
+      const text =
+        `SELECT l.* FROM unnest(${parents}::text[]) AS p("__parent") CROSS JOIN LATERAL (` +
+        `SELECT p."__parent", ${list.columns} FROM "record" WHERE ${list.where} AND ${link} = p."__parent" ` +
+        `ORDER BY ${list.orderBy} LIMIT ${list.limit}) AS l`;
+      const countParams = [...list.params.values.slice(0, list.baseParams), parentIds];
+      const [result, totals] = await Promise.all([
+        sql.query<ListRow & { __parent: string }>(text, list.params.values),
+        args.totalCount
+          ? sql.query<{ parent: string; n: number }>(
+              `SELECT ${link} AS "parent", count(*)::int AS "n" FROM "record" WHERE ${list.base} ` +
+                `AND ${link} = ANY($${countParams.length}::text[]) GROUP BY 1`,
+              countParams,
+            )
+          : null,
+      ]).catch(list.explainError);
+      const rowsByParent = new Map<string, ListRow[]>(parentIds.map((id) => [id, []]));
+      for (const row of result.rows) rowsByParent.get(row.__parent)?.push(row);
+      const count = new Map(totals?.rows.map((r) => [r.parent, Number(r.n)]) ?? []);
+      return new Map([...rowsByParent].map(([id, rows]) => [id, list.toPage(rows, totals ? (count.get(id) ?? 0) : null)]));
     },
 
     /** Creates a record; every invalid field is reported at once and nothing is written. */

@@ -3,7 +3,7 @@
  * system columns `id`, `createdAt` and `updatedAt`, each with the module that
  * knows its operators and the SQL expressions to filter and sort by.
  */
-import { fieldType } from '../../fields/index.ts';
+import { fieldType, storedFields } from '../../fields/index.ts';
 import { isUuid } from '../../ids.ts';
 import { equalityOperators } from '../../fields/operators.ts';
 import type { FieldMeta, FieldTypeModule } from '../../fields/types.ts';
@@ -59,7 +59,7 @@ export function filterables(type: ObjectTypeMeta): Map<string, Filterable> {
       filterExpr: isoText(column), jsonExpr: column, sortExpr: column, sortable: true,
     });
   }
-  for (const field of type.fields) {
+  for (const field of storedFields(type.fields)) {
     const module = fieldType(field.type);
     // The very expression of the field's index, so the planner can use it.
     const expr = fieldExpr(field);

@@ -1,0 +1,123 @@
+/**
+ * A list compiled to SQL once, for the top-level list and for nested lists of
+ * many parents alike: page size, ordering, filter, keyset condition, and how the
+ * fetched rows become a Relay page.
+ */
+import { BadRequestError } from '../errors.ts';
+import type { ObjectTypeMeta } from '../metadata/workspace-metadata.ts';
+import { compileFilter } from './query/filter.ts';
+import { filterables } from './query/filterable.ts';
+import { cursorEncoder, decodeCursor, keysetCondition, orderByClause, resolveOrder, reverseKeys } from './query/order.ts';
+import { SqlParams } from './query/params.ts';
+import { RECORD_COLUMNS, toRecordRow, type RawRecord } from './record-row.ts';
+import type { RecordFilter } from './query/filter.ts';
+import type { OrderByItem } from './query/order.ts';
+import type { RecordRow } from './record-row.ts';
+import type { RecordScope } from './record-service.ts';
+
+/** Default page size of a list. */
+export const DEFAULT_PAGE_SIZE = 50;
+/** Largest page size a list accepts. */
+export const MAX_PAGE_SIZE = 200;
+
+/** Arguments of a list. */
+export interface ListArgs {
+  filter?: RecordFilter | null;
+  orderBy?: OrderByItem[] | null;
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+  includeDeleted?: boolean | null;
+  /** Also count every matching record (one more statement). */
+  totalCount?: boolean;
+}
+
+/** One page of a list, as a Relay connection needs it. */
+export interface RecordPage {
+  edges: Array<{ cursor: string; node: RecordRow }>;
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  totalCount: number | null;
+}
+
+/** A fetched row: the record's columns and its sort values `__k0`, `__k1`, ... */
+export type ListRow = RawRecord & Record<string, unknown>;
+
+function pageSize(args: ListArgs): { size: number; backward: boolean } {
+  if (args.first != null && args.last != null) throw new BadRequestError('Pass first or last, not both');
+  // A cursor in the other direction would be silently ignored: refuse it instead.
+  if (args.first != null && args.before != null) throw new BadRequestError('before goes with last, not first', { argument: 'before' });
+  if (args.last != null && args.after != null) throw new BadRequestError('after goes with first, not last', { argument: 'after' });
+  if (args.after != null && args.before != null) throw new BadRequestError('Pass after or before, not both');
+  const backward = args.last != null || (args.before != null && args.first == null);
+  const size = (backward ? args.last : args.first) ?? DEFAULT_PAGE_SIZE;
+  const arg = backward ? 'last' : 'first';
+  if (!Number.isInteger(size) || size < 0) throw new BadRequestError(`${arg} must be a non-negative integer`, { argument: arg });
+  if (size > MAX_PAGE_SIZE) {
+    throw new BadRequestError(`${arg} must be at most ${MAX_PAGE_SIZE} (asked for ${size}); page through with after`, { argument: arg });
+  }
+  return { size, backward };
+}
+
+/** Compiles a list of `type`'s records for `args`. */
+export function compileList(scope: RecordScope, type: ObjectTypeMeta, args: ListArgs) {
+  const names = filterables(type);
+  const { size, backward } = pageSize(args);
+  const forwardKeys = resolveOrder(args.orderBy, names);
+  const keys = backward ? reverseKeys(forwardKeys) : forwardKeys;
+
+  const params = new SqlParams();
+  const base = [`"workspace_id" = ${params.add(scope.metadata.workspaceId)} AND "object_type_id" = ${params.add(type.id)}`];
+  if (!args.includeDeleted) base.push('"deleted_at" IS NULL');
+  const filterSql = compileFilter(args.filter, names, params);
+  if (filterSql !== 'TRUE') base.push(filterSql);
+  const baseParams = params.values.length;
+
+  const cursorArg = backward ? 'before' : 'after';
+  const cursor = backward ? args.before : args.after;
+  const where = [...base];
+  if (cursor != null) where.push(keysetCondition(keys, decodeCursor(forwardKeys, cursor, cursorArg), params));
+  const encodeCursor = cursorEncoder(forwardKeys);
+
+  return {
+    params,
+    /** Conditions without the cursor (for counts), and how many parameters they use. */
+    base: base.join(' AND '),
+    baseParams,
+    where: where.join(' AND '),
+    columns: `${RECORD_COLUMNS}, ${keys.map((k, i) => `${k.expr} AS "__k${i}"`).join(', ')}`,
+    orderBy: orderByClause(keys),
+    /** One row more than the page, to know whether there is a next one. */
+    limit: size + 1,
+    get text() {
+      return `SELECT ${this.columns} FROM "record" WHERE ${this.where} ORDER BY ${this.orderBy} LIMIT ${this.limit}`;
+    },
+    /** Turns a tampered cursor value that does not cast to its key's type into BAD_REQUEST. */
+    explainError(error: unknown): never {
+      if ((error as { code?: string })?.code?.startsWith('22') && cursor != null) {
+        throw new BadRequestError(`${cursorArg} is not a valid cursor`, { argument: cursorArg });
+      }
+      throw error;
+    },
+    /** The page of the fetched rows (at most `limit` of them). */
+    toPage(fetched: ListRow[], totalCount: number | null): RecordPage {
+      const rows = fetched.slice(0, size);
+      const more = fetched.length > size;
+      if (backward) rows.reverse();
+      const edges = rows.map((raw) => ({
+        cursor: encodeCursor(forwardKeys.map((_, i) => raw[`__k${i}`])),
+        node: toRecordRow(type, raw),
+      }));
+      return {
+        edges,
+        pageInfo: {
+          hasNextPage: backward ? args.before != null : more,
+          hasPreviousPage: backward ? more : args.after != null,
+          startCursor: edges[0]?.cursor ?? null,
+          endCursor: edges[edges.length - 1]?.cursor ?? null,
+        },
+        totalCount,
+      };
+    },
+  };
+}
