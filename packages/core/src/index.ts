@@ -10,7 +10,7 @@ export * from './db/migrator.ts';
 export type * from './db/sql-client.ts';
 export { DataDirLockedError } from './db/data-dir-lock.ts';
 export * from './engine.ts';
-export { fieldTypes, fieldType, isFieldTypeName } from './fields/index.ts';
+export { derivedFrom, fieldTypes, fieldType, isFieldTypeName, storedFields, valueShapeOf } from './fields/index.ts';
 export type * from './fields/types.ts';
 export * from './metadata/names.ts';
 export type * from './metadata/workspace-metadata.ts';

@@ -3,7 +3,7 @@
  * schema was built from, and per-request dataloaders (so one request costs a
  * bounded number of statements whatever its page size).
  */
-import type { Actor, Engine, RecordRow, RecordScope, WorkspaceMetadata } from '@relata/core';
+import type { Actor, Engine, RecordPage, RecordRow, RecordScope, WorkspaceMetadata } from '@relata/core';
 import DataLoader from 'dataloader';
 
 /** The GraphQL context of one request. */
@@ -14,12 +14,18 @@ export interface RequestContext {
   scope: RecordScope;
   /** Loads live records of one type by id, batched per request. */
   recordLoader(type: string): DataLoader<string, RecordRow | null>;
+  /**
+   * Loads one page per parent id, batched per request under `key` (the list and its
+   * arguments), so a nested list costs one statement per level whatever the page size.
+   */
+  relatedLoader(key: string, load: (parentIds: readonly string[]) => Promise<Map<string, RecordPage>>): DataLoader<string, RecordPage>;
 }
 
 /** Creates the context of one authenticated request. */
 export function createRequestContext(engine: Engine, actor: Actor, metadata: WorkspaceMetadata): RequestContext {
   const scope: RecordScope = { actor, metadata };
   const loaders = new Map<string, DataLoader<string, RecordRow | null>>();
+  const related = new Map<string, DataLoader<string, RecordPage>>();
   return {
     engine,
     actor,
@@ -34,6 +40,17 @@ export function createRequestContext(engine: Engine, actor: Actor, metadata: Wor
           return ids.map((id) => byId.get(id) ?? null);
         });
         loaders.set(type, loader);
+      }
+      return loader;
+    },
+    relatedLoader(key, load) {
+      let loader = related.get(key);
+      if (!loader) {
+        loader = new DataLoader(async (ids) => {
+          const pages = await load(ids);
+          return ids.map((id) => pages.get(id)!);
+        });
+        related.set(key, loader);
       }
       return loader;
     },

@@ -1,7 +1,7 @@
 /** A real server on a loopback port over a fresh test database, and a GraphQL client for it. */
 import { createEngine, type Engine } from '@relata/core';
 import { createTestDatabase } from '@relata/core/testing';
-import { createHttpServer, type HttpServer } from '../src/index.ts';
+import { createHttpServer, type HttpServer, type HttpServerOptions } from '../src/index.ts';
 
 /** The parsed answer of one GraphQL request. */
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -11,10 +11,10 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
 }
 
 /** Starts a server; `close()` stops it and closes the database. */
-export async function startTestServer() {
+export async function startTestServer(options: Pick<HttpServerOptions, 'queryLimits'> = {}) {
   const engine: Engine = createEngine(await createTestDatabase());
   const loggedErrors: unknown[] = [];
-  const http: HttpServer = createHttpServer({ engine, logError: (_message, error) => loggedErrors.push(error) });
+  const http: HttpServer = createHttpServer({ ...options, engine, logError: (_message, error) => loggedErrors.push(error) });
   const { url } = await http.listen(0, '127.0.0.1');
 
   async function request<T = Record<string, unknown>>(

@@ -7,47 +7,94 @@
  */
 import {
   choiceTypeNames,
+  derivedFrom,
   fieldType,
   operationNames,
   referenceInputName,
+  storedFields,
   typeNames,
+  valueShapeOf,
   type FieldMeta,
+  type ListArgs,
   type ObjectTypeMeta,
+  type RecordPage,
   type RecordRow,
   type WorkspaceMetadata,
 } from '@relata/core';
-import type { Builder } from './builder.ts';
+import type { GraphQLResolveInfo } from 'graphql';
+import type { ArgBuilder as PothosArgBuilder } from '@pothos/core';
+import type { Builder, BuilderTypes } from './builder.ts';
 import { renameErrorFields, renameKeys, type Renames } from './graphql-names.ts';
 import { selectsField } from './selection.ts';
 import type { SharedTypes } from './shared-types.ts';
 
-function recordRef(builder: Builder, name: string) {
-  return builder.objectRef<RecordRow>(name);
+/**
+ * References to a type's object, connection, filter and order inputs, made before
+ * any type is implemented, so relations can point at each other in any order.
+ */
+function typeRefs(builder: Builder, type: ObjectTypeMeta) {
+  const names = typeNames(type.apiName);
+  return {
+    object: builder.objectRef<RecordRow>(names.object),
+    connection: builder.objectRef<RecordPage>(names.connection),
+    filter: builder.inputRef<object>(names.filter),
+    orderBy: builder.inputRef<object>(names.orderBy),
+    /** GraphQL key → engine key of the type's reference fields (`companyId` → `company`). */
+    renames: new Map(
+      storedFields(type.fields)
+        .filter((f) => valueShapeOf(f).kind === 'reference')
+        .map((f) => [referenceInputName(f.apiName), f.apiName]),
+    ) as Renames,
+  };
 }
-type ObjectRef = ReturnType<typeof recordRef>;
+type TypeRefs = ReturnType<typeof typeRefs>;
+
+/** The arguments of every list: the root query and each nested connection. */
+function listArgs(arg: ArgBuilder, refs: TypeRefs) {
+  return {
+    filter: arg({ type: refs.filter }),
+    orderBy: arg({ type: [refs.orderBy] }),
+    first: arg.int(),
+    after: arg.string(),
+    last: arg.int(),
+    before: arg.string(),
+  };
+}
+type ArgBuilder = PothosArgBuilder<PothosSchemaTypes.ExtendDefaultTypes<BuilderTypes>>;
+
+/** The engine's list arguments from a list field's GraphQL arguments. */
+function toListArgs(args: Record<string, unknown>, refs: TypeRefs, info: GraphQLResolveInfo): ListArgs {
+  return {
+    filter: renameKeys(args.filter, refs.renames, true) as Record<string, unknown> | null,
+    orderBy: args.orderBy as ListArgs['orderBy'],
+    first: args.first as number | null,
+    after: args.after as string | null,
+    last: args.last as number | null,
+    before: args.before as string | null,
+    includeDeleted: args.includeDeleted as boolean | null,
+    totalCount: selectsField(info, 'totalCount'),
+  };
+}
 
 /** Adds the API of every record type in `metadata`. */
 export function addRecordApi(builder: Builder, metadata: WorkspaceMetadata, shared: SharedTypes): void {
-  const objects = new Map<string, ObjectRef>();
-  for (const type of metadata.objectTypes) objects.set(type.apiName, recordRef(builder, typeNames(type.apiName).object));
-  for (const type of metadata.objectTypes) addRecordType(builder, type, shared, objects);
+  const refs = new Map(metadata.objectTypes.map((type) => [type.apiName, typeRefs(builder, type)]));
+  for (const type of metadata.objectTypes) addRecordType(builder, type, shared, refs);
 }
 
-function addRecordType(builder: Builder, type: ObjectTypeMeta, shared: SharedTypes, objects: Map<string, ObjectRef>) {
+function addRecordType(builder: Builder, type: ObjectTypeMeta, shared: SharedTypes, refs: Map<string, TypeRefs>) {
   const names = typeNames(type.apiName);
   const ops = operationNames(type.apiName, type.pluralApiName);
   const apiName = type.apiName;
-  const renames: Renames = new Map(
-    type.fields
-      .filter((f) => fieldType(f.type).graphql.value.kind === 'reference')
-      .map((f) => [referenceInputName(f.apiName), f.apiName]),
-  );
+  const own = refs.get(apiName)!;
+  const renames = own.renames;
+  const stored = storedFields(type.fields);
   const inGraphqlNames = <T>(promise: Promise<T>) => promise.catch((error: unknown) => Promise.reject(renameErrorFields(error, renames)));
   const enumOf = (field: FieldMeta) =>
     fieldType(field.type).graphql.value.kind === 'choice' ? shared.choiceEnum(choiceTypeNames(apiName, field.apiName).enum, field) : undefined;
 
   // ── Output type ──────────────────────────────────────────────────────────
-  const Obj = objects.get(apiName)!;
+  const Obj = own.object;
   builder.objectType(Obj, {
     description: type.description ?? undefined,
     interfaces: [shared.RecordInterface],
@@ -56,12 +103,32 @@ function addRecordType(builder: Builder, type: ObjectTypeMeta, shared: SharedTyp
       Object.fromEntries(
         type.fields.map((field) => {
           const module = fieldType(field.type);
-          const shape = module.graphql.value;
+          const shape = valueShapeOf(field);
           const description = field.description ?? undefined;
           const key = field.apiName;
+          const origin = derivedFrom(field);
+          const originRefs = origin ? refs.get(origin.type) : undefined;
+          if (origin && originRefs) {
+            // The inverse side: a page of the records linking here, per parent, batched per request.
+            return [
+              key,
+              t.field({
+                type: originRefs.connection,
+                description,
+                args: listArgs(t.arg, originRefs),
+                resolve: (r, args, ctx, info) => {
+                  const list = toListArgs(args, originRefs, info);
+                  const batch = `${origin.type}.${origin.field}:${JSON.stringify(list)}`;
+                  return ctx
+                    .relatedLoader(batch, (ids) => ctx.engine.records.listRelated(ctx.scope, origin.type, origin.field, ids, list))
+                    .load(r.id);
+                },
+              }),
+            ];
+          }
           if (shape.kind === 'reference') {
             const target = module.references?.(field)[0];
-            const targetRef = target ? objects.get(target) : undefined;
+            const targetRef = target ? refs.get(target)?.object : undefined;
             if (!target || !targetRef) return [key, t.field({ type: 'ID', nullable: true, description, resolve: (r) => (r.data[key] as string) ?? null })];
             return [
               key,
@@ -96,8 +163,7 @@ function addRecordType(builder: Builder, type: ObjectTypeMeta, shared: SharedTyp
   const Edge = builder.objectRef<{ cursor: string; node: RecordRow }>(names.edge).implement({
     fields: (t) => ({ cursor: t.exposeString('cursor'), node: t.field({ type: Obj, resolve: (e) => e.node }) }),
   });
-  type Page = Awaited<ReturnType<import('@relata/core').RecordService['list']>>;
-  const Connection = builder.objectRef<Page>(names.connection).implement({
+  const Connection = builder.objectType(own.connection, {
     fields: (t) => ({
       edges: t.field({ type: [Edge], resolve: (p) => p.edges }),
       pageInfo: t.field({ type: shared.PageInfo, resolve: (p) => p.pageInfo }),
@@ -106,7 +172,7 @@ function addRecordType(builder: Builder, type: ObjectTypeMeta, shared: SharedTyp
   });
 
   // ── Filter and order ────────────────────────────────────────────────────
-  const Filter = builder.inputRef<object>(names.filter);
+  const Filter = own.filter;
   builder.inputType(Filter, {
     description: `Conditions on ${type.pluralApiName}: one key per field, combined with and, or and not.`,
     fields: (t) => {
@@ -115,9 +181,9 @@ function addRecordType(builder: Builder, type: ObjectTypeMeta, shared: SharedTyp
         createdAt: t.field({ type: shared.dateTimeFilter() }),
         updatedAt: t.field({ type: shared.dateTimeFilter() }),
       };
-      for (const field of type.fields) {
+      for (const field of stored) {
         const module = fieldType(field.type);
-        const shape = module.graphql.value;
+        const shape = valueShapeOf(field);
         if (shape.kind === 'reference') {
           const inputKey = referenceInputName(field.apiName);
           fields[inputKey] = t.field({ type: shared.filterInput(module, module.graphql.filterName) });
@@ -133,7 +199,8 @@ function addRecordType(builder: Builder, type: ObjectTypeMeta, shared: SharedTyp
       return fields;
     },
   });
-  const OrderBy = builder.inputType(names.orderBy, {
+  const OrderBy = own.orderBy;
+  builder.inputType(OrderBy, {
     description: 'One field to order by, e.g. { createdAt: DESC }; id breaks ties.',
     fields: (t) => {
       const fields: Record<string, ReturnType<typeof t.field>> = {
@@ -141,7 +208,7 @@ function addRecordType(builder: Builder, type: ObjectTypeMeta, shared: SharedTyp
         createdAt: t.field({ type: shared.OrderDirection }),
         updatedAt: t.field({ type: shared.OrderDirection }),
       };
-      for (const field of type.fields) {
+      for (const field of stored) {
         if (fieldType(field.type).sortable) fields[field.apiName] = t.field({ type: shared.OrderDirection });
       }
       return fields;
@@ -150,9 +217,9 @@ function addRecordType(builder: Builder, type: ObjectTypeMeta, shared: SharedTyp
 
   // ── Inputs ──────────────────────────────────────────────────────────────
   const inputFields = (isCreate: boolean) => (t: Parameters<Parameters<Builder['inputType']>[1]['fields']>[0]) => {
-    if (type.fields.length === 0) return { _: t.boolean({ description: 'This type has no fields yet.' }) };
+    if (stored.length === 0) return { _: t.boolean({ description: 'This type has no fields yet.' }) };
     return Object.fromEntries(
-      type.fields.map((field) => {
+      stored.map((field) => {
         const module = fieldType(field.type);
         const shape = module.graphql.value;
         const required = isCreate && field.required && field.defaultValue === null;
@@ -217,26 +284,8 @@ function addRecordType(builder: Builder, type: ObjectTypeMeta, shared: SharedTyp
     [ops.list]: t.field({
       type: Connection,
       description: `${type.label} records: filtered, ordered, paginated (first/after or last/before; default 50, at most 200).`,
-      args: {
-        filter: t.arg({ type: Filter }),
-        orderBy: t.arg({ type: [OrderBy] }),
-        first: t.arg.int(),
-        after: t.arg.string(),
-        last: t.arg.int(),
-        before: t.arg.string(),
-        includeDeleted: t.arg.boolean({ description: 'Also list soft-deleted records.' }),
-      },
-      resolve: (_root, args, ctx, info) =>
-        inGraphqlNames(ctx.engine.records.list(ctx.scope, apiName, {
-          filter: renameKeys(args.filter, renames, true) as Record<string, unknown> | null,
-          orderBy: args.orderBy as never,
-          first: args.first,
-          after: args.after,
-          last: args.last,
-          before: args.before,
-          includeDeleted: args.includeDeleted,
-          totalCount: selectsField(info, 'totalCount'),
-        })),
+      args: { ...listArgs(t.arg, own), includeDeleted: t.arg.boolean({ description: 'Also list soft-deleted records.' }) },
+      resolve: (_root, args, ctx, info) => inGraphqlNames(ctx.engine.records.list(ctx.scope, apiName, toListArgs(args, own, info))),
     }),
   }));
 
