@@ -6,6 +6,7 @@ import { openDatabase, type Database, type DatabaseOptions } from './db/database
 import { migrate } from './db/migrator.ts';
 import { createMetadataService } from './metadata/metadata-service.ts';
 import { createRecordService } from './records/record-service.ts';
+import { createSearchService } from './records/search.ts';
 import { createWorkspaceService } from './workspaces/workspace-service.ts';
 
 /** Creates the engine's services over an open database. */
@@ -14,6 +15,7 @@ export function createEngine(db: Database) {
     db,
     metadata: createMetadataService(db),
     records: createRecordService(db),
+    search: createSearchService(db),
     workspaces: createWorkspaceService(db),
     close: () => db.close(),
   };
@@ -27,6 +29,9 @@ export async function startEngine(options: DatabaseOptions): Promise<Engine> {
   const db = await openDatabase(options);
   try {
     await migrate(db.sql);
+    // PGlite runs no autovacuum, so its planner never learns the data's distribution and
+    // ignores the expression and search indexes; gather statistics once at start.
+    if (db.engine === 'pglite') await db.sql.exec('ANALYZE "record"');
   } catch (error) {
     await db.close();
     throw error;

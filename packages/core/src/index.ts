@@ -17,6 +17,7 @@ export type * from './metadata/workspace-metadata.ts';
 export type * from './metadata/metadata-service.ts';
 export type { FieldInput } from './metadata/field-definition.ts';
 export * from './records/record-service.ts';
+export * from './records/search.ts';
 export type * from './records/record-row.ts';
 export type { RecordFilter } from './records/query/filter.ts';
 export { ORDER_DIRECTIONS, type OrderByItem, type OrderDirection } from './records/query/order.ts';

@@ -10,6 +10,7 @@ import { createBuilder } from './builder.ts';
 import { addMetadataApi } from './metadata-api.ts';
 import { addRecordApi } from './record-api.ts';
 import { addScalars } from './scalars.ts';
+import { addSearchApi } from './search-api.ts';
 import { addSharedTypes } from './shared-types.ts';
 import { addWorkspaceApi } from './workspace-api.ts';
 
@@ -21,7 +22,9 @@ export function buildSchema(engine: Engine, metadata: WorkspaceMetadata): GraphQ
   addScalars(builder);
   addMetadataApi(builder);
   addWorkspaceApi(builder);
-  addRecordApi(builder, metadata, addSharedTypes(builder));
+  const shared = addSharedTypes(builder);
+  addRecordApi(builder, metadata, shared);
+  addSearchApi(builder, shared);
   return builder.toSchema({ sortSchema: false });
 }
 

@@ -1,0 +1,357 @@
+/**
+ * Search across record types: the live records of a workspace whose searchable
+ * fields match every word of a query, best first. One statement per search (and,
+ * once per process, a look in pg_extension for pg_trgm).
+ *
+ * - Matching is full text on the `search` vector (search-vector.ts, `simple`
+ *   configuration) with prefix matching on every word: `acm` finds `Acme`. The
+ *   tsquery is built here from the words of the user's text, each quoted and
+ *   escaped; user text never reaches `to_tsquery` as syntax.
+ * - Ranking is `ts_rank` of the prefix query plus `ts_rank` of the same words as
+ *   whole words, so more occurrences rank higher and `Ann` ranks above `Annabel`
+ *   for "ann". Ties are broken by id; the cursor is (score, id).
+ * - Typo tolerance, where the pg_trgm extension is installed: when the full-text
+ *   match finds nothing at all, the same statement falls back to trigram word
+ *   similarity of every word against the record's searchable words ("acmee" finds
+ *   "Acme"), ranked by similarity. A page's cursor remembers which of the two
+ *   matched, so later pages continue the same result.
+ */
+import { createHash } from 'node:crypto';
+import type { Database } from '../db/database.ts';
+import { sqlState } from '../db/pg-errors.ts';
+import { BadRequestError, FieldErrorCollector } from '../errors.ts';
+import { isUuid } from '../ids.ts';
+import type { ObjectTypeMeta } from '../metadata/workspace-metadata.ts';
+import { SqlParams } from './query/params.ts';
+import type { RecordScope } from './record-service.ts';
+import { RECORD_COLUMNS, toRecordRow, type RawRecord, type RecordRow } from './record-row.ts';
+import { searchableFields } from './search-vector.ts';
+
+/** Hits per page when `first` is not given. */
+export const SEARCH_DEFAULT_PAGE_SIZE = 20;
+/** Most hits one page may ask for. */
+export const SEARCH_MAX_PAGE_SIZE = 100;
+/** Longest query, in characters. */
+export const SEARCH_MAX_QUERY_LENGTH = 200;
+/** Most distinct words in one query (each costs an index lookup). */
+export const SEARCH_MAX_WORDS = 16;
+
+/** Arguments of a search. */
+export interface SearchArgs {
+  query: string;
+  /** Record type apiNames to search; all types with searchable fields when null or omitted. */
+  types?: readonly string[] | null;
+  first?: number | null;
+  after?: string | null;
+  /** Also count every hit (one more statement). */
+  totalCount?: boolean;
+}
+
+/** One hit: the record, its type's apiName, and how well it matched (higher is better). */
+export interface SearchHit {
+  score: number;
+  type: string;
+  record: RecordRow;
+}
+
+/** One page of hits, as a Relay connection needs it. */
+export interface SearchPage {
+  edges: Array<{ cursor: string; node: SearchHit }>;
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  totalCount: number | null;
+}
+
+/** A query compiled from user text. */
+export interface CompiledSearchQuery {
+  /** tsquery text: every word as a prefix, ANDed. */
+  prefix: string;
+  /** The same words as whole words (ranks exact matches higher). */
+  exact: string;
+  /** The distinct words, for trigram matching. */
+  words: string[];
+  /** How many terms (distinct whitespace-separated pieces) the tsquery ANDs. */
+  terms: number;
+}
+
+const WORD = /[\p{L}\p{N}]+/gu;
+
+/** A lexeme quoted for tsquery input: inside quotes only `'` and `\` are special. */
+function quoteLexeme(lexeme: string): string {
+  return `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}
+
+/**
+ * Compiles user text into tsquery text, or null when it holds no word.
+ *
+ * The text is split at whitespace (and control characters) into chunks. A chunk
+ * matches when the record has a word starting with the whole chunk (`acme.com`,
+ * `12.50`, `+1415`: tokens the parser keeps whole) or words starting with each of
+ * its letter-and-digit runs (`acme` and `com`, as emails and URLs are indexed).
+ * Punctuation alone (`&`, `|`, `!`, `(`) is no word and is dropped.
+ */
+export function compileSearchQuery(text: string): CompiledSearchQuery | null {
+  const prefixTerms = new Set<string>();
+  const exactTerms = new Set<string>();
+  const words = new Set<string>();
+  for (const chunk of text.split(/[\s\p{C}]+/u)) {
+    const parts = chunk.match(WORD);
+    if (!parts) continue;
+    for (const part of parts) words.add(part.toLowerCase());
+    // Edges trimmed of punctuation; a leading + stays (phone numbers, signed numbers).
+    const whole = chunk.replace(/^[^\p{L}\p{N}+]+/u, '').replace(/[^\p{L}\p{N}]+$/u, '');
+    const term = (suffix: string) => {
+      const each = parts.map((p) => quoteLexeme(p) + suffix);
+      if (parts.length === 1 && whole === parts[0]) return each[0]!;
+      return `(${quoteLexeme(whole)}${suffix} | ${each.length === 1 ? each[0] : `(${each.join(' & ')})`})`;
+    };
+    prefixTerms.add(term(':*'));
+    exactTerms.add(term(''));
+  }
+  if (prefixTerms.size === 0) return null;
+  return { prefix: [...prefixTerms].join(' & '), exact: [...exactTerms].join(' & '), words: [...words], terms: prefixTerms.size };
+}
+
+type Mode = 'text' | 'trigram';
+const MODE_TAG: Record<Mode, string> = { text: 't', trigram: 'g' };
+
+/** A fingerprint of the query and types, kept in cursors so one cannot be used with another search. */
+function searchFingerprint(compiled: CompiledSearchQuery, typeIds: string[]): string {
+  return createHash('sha1')
+    .update(JSON.stringify([compiled.prefix.toLowerCase(), [...typeIds].sort()]))
+    .digest('base64url')
+    .slice(0, 8);
+}
+
+function encodeCursor(fingerprint: string, mode: Mode, score: number, id: string): string {
+  return Buffer.from(JSON.stringify([fingerprint, MODE_TAG[mode], score, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string, fingerprint: string): { mode: Mode; score: number; id: string } {
+  const invalid = () => new BadRequestError('after is not a valid cursor', { argument: 'after' });
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (!Array.isArray(decoded) || decoded.length !== 4) throw invalid();
+  const [fp, tag, score, id] = decoded as unknown[];
+  if (fp !== fingerprint) {
+    throw new BadRequestError('after is a cursor of another search: a cursor only continues the same query and types', { argument: 'after' });
+  }
+  const mode = (Object.keys(MODE_TAG) as Mode[]).find((m) => MODE_TAG[m] === tag);
+  if (!mode || typeof score !== 'number' || !Number.isFinite(score) || !isUuid(id)) throw invalid();
+  return { mode, score, id };
+}
+
+/** Creates the search service over `db`. `trigram: false` turns typo tolerance off (tests). */
+export function createSearchService(db: Pick<Database, 'sql'>, options: { trigram?: boolean } = {}) {
+  const sql = db.sql;
+
+  // The schema pg_trgm is installed in, or null; looked up once, at the first search.
+  let trigramLookup: Promise<string | null> | undefined;
+  function trigramSchema(): Promise<string | null> {
+    if (options.trigram === false) return Promise.resolve(null);
+    trigramLookup ??= sql
+      .query<{ schema: string }>(
+        `SELECT n."nspname" AS "schema" FROM "pg_extension" e JOIN "pg_namespace" n ON n."oid" = e."extnamespace" WHERE e."extname" = 'pg_trgm'`,
+      )
+      .then(
+        ({ rows }) => rows[0]?.schema ?? null,
+        (error: unknown) => {
+          trigramLookup = undefined;
+          throw error;
+        },
+      );
+    return trigramLookup;
+  }
+
+  function validate(scope: RecordScope, args: SearchArgs) {
+    const errors = new FieldErrorCollector();
+    const text = typeof args.query === 'string' ? args.query : '';
+    let compiled: CompiledSearchQuery | null = null;
+    if (text.trim() === '') {
+      errors.add('query', 'REQUIRED', 'must contain something to search for');
+    } else if (text.length > SEARCH_MAX_QUERY_LENGTH) {
+      errors.add('query', 'TOO_LONG', `must be at most ${SEARCH_MAX_QUERY_LENGTH} characters`);
+    } else {
+      compiled = compileSearchQuery(text);
+      if (compiled && Math.max(compiled.words.length, compiled.terms) > SEARCH_MAX_WORDS) {
+        errors.add('query', 'TOO_MANY_WORDS', `must have at most ${SEARCH_MAX_WORDS} words`);
+      }
+    }
+    let types: ObjectTypeMeta[];
+    if (args.types == null) {
+      types = [...scope.metadata.objectTypes];
+    } else {
+      types = [];
+      args.types.forEach((name, i) => {
+        const type = scope.metadata.find(name);
+        if (!type) errors.add(`types.${i}`, 'UNKNOWN_TYPE', `"${name}" is not a record type`);
+        else if (!types.includes(type)) types.push(type);
+      });
+    }
+    errors.throwIfAny();
+
+    const size = args.first ?? SEARCH_DEFAULT_PAGE_SIZE;
+    if (!Number.isInteger(size) || size < 0) throw new BadRequestError('first must be a non-negative integer', { argument: 'first' });
+    if (size > SEARCH_MAX_PAGE_SIZE) {
+      throw new BadRequestError(`first must be at most ${SEARCH_MAX_PAGE_SIZE} (asked for ${size}); page through with after`, {
+        argument: 'first',
+      });
+    }
+    // Types without searchable fields have no search vector: nothing of theirs can match.
+    const searched = types.filter((t) => searchableFields(t).length > 0);
+    return { compiled, searched, size };
+  }
+
+  /**
+   * What one mode matches and how it scores: live records of the searched types in
+   * the workspace (`workspace_id` first) whose search vector matches. `trgm` is the
+   * quoted schema of pg_trgm, needed by the trigram mode. `score()` adds the
+   * parameters only the score needs.
+   */
+  function modeMatch(mode: Mode, trgm: string | null, compiled: CompiledSearchQuery, scope: RecordScope, typeIds: string[], params: SqlParams) {
+    const where = [
+      `"workspace_id" = ${params.add(scope.metadata.workspaceId)}`,
+      `"object_type_id" = ANY(${params.add(typeIds)}::uuid[])`,
+      '"deleted_at" IS NULL',
+    ];
+    if (mode === 'text') {
+      const prefix = `lower(${params.add(compiled.prefix)})::tsquery`;
+      where.push(`"search" @@ ${prefix}`);
+      const score = () => `(ts_rank("search", ${prefix}) + ts_rank("search", lower(${params.add(compiled.exact)})::tsquery))`;
+      return { where, score };
+    }
+    // The very expression of the trigram index (migration 20261123000000_record_search).
+    const text = '(strip("search")::text)';
+    const words = compiled.words.map((w) => params.add(w));
+    for (const w of words) where.push(`${w} OPERATOR(${trgm}.<%) ${text}`);
+    // Word similarity finds the word inside longer ones; strict word similarity
+    // (whole words only) then ranks "Acme" above "Acmeville" for "acmee".
+    const each = words.map((w) => `${trgm}.word_similarity(${w}, ${text}) + ${trgm}.strict_word_similarity(${w}, ${text})`);
+    return { where, score: () => `((${each.join(' + ')}) / ${2 * words.length})` };
+  }
+
+  /** One page of a mode: matches scored, after the cursor, best first, one more than `size`. */
+  function pageSelect(
+    mode: Mode,
+    trgm: string | null,
+    compiled: CompiledSearchQuery,
+    scope: RecordScope,
+    typeIds: string[],
+    params: SqlParams,
+    cursor: { score: number; id: string } | null,
+    size: number,
+  ): string {
+    const { where, score } = modeMatch(mode, trgm, compiled, scope, typeIds, params);
+    let after = '';
+    if (cursor) {
+      const s = `${params.add(cursor.score)}::real`;
+      after = ` WHERE ("score" < ${s} OR ("score" = ${s} AND "id" > ${params.add(cursor.id)}::uuid))`;
+    }
+    return (
+      `SELECT '${mode}' AS "mode", * FROM (` +
+      `SELECT ${RECORD_COLUMNS}, "object_type_id", ${score()}::real AS "score" FROM "record" WHERE ${where.join(' AND ')}` +
+      `) AS "m"${after} ORDER BY "score" DESC, "id" LIMIT ${size + 1}`
+    );
+  }
+
+  const empty = (after: string | null | undefined, totalCount: boolean | undefined): SearchPage => ({
+    edges: [],
+    pageInfo: { hasNextPage: false, hasPreviousPage: after != null, startCursor: null, endCursor: null },
+    totalCount: totalCount ? 0 : null,
+  });
+
+  async function run(scope: RecordScope, args: SearchArgs, trgmSchema: string | null): Promise<SearchPage> {
+    const { compiled, searched, size } = validate(scope, args);
+    const typeIds = searched.map((t) => t.id);
+    const fingerprint = compiled ? searchFingerprint(compiled, typeIds) : '';
+    const cursor = args.after != null ? decodeCursor(args.after, fingerprint) : null;
+    if (!compiled || typeIds.length === 0) return empty(args.after, args.totalCount);
+    const trgm = trgmSchema === null ? null : `"${trgmSchema.replace(/"/g, '""')}"`;
+    if (cursor?.mode === 'trigram' && !trgm) {
+      throw new BadRequestError('after is not valid anymore: typo-tolerant matching is not available', { argument: 'after' });
+    }
+
+    const params = new SqlParams();
+    let text: string;
+    if (cursor || !trgm) {
+      text = pageSelect(cursor?.mode ?? 'text', trgm, compiled, scope, typeIds, params, cursor, size);
+    } else {
+      // Trigram matching only when full text finds nothing: behind a one-time filter,
+      // so the trigram scan does not even start when there are text hits.
+      text =
+        `WITH "text_hits" AS (${pageSelect('text', trgm, compiled, scope, typeIds, params, null, size)}) ` +
+        `SELECT * FROM "text_hits" UNION ALL ` +
+        `SELECT * FROM (${pageSelect('trigram', trgm, compiled, scope, typeIds, params, null, size)}) AS "t" ` +
+        'WHERE NOT EXISTS (SELECT 1 FROM "text_hits") ORDER BY "score" DESC, "id"';
+    }
+
+    const { rows } = await sql.query<RawRecord & { object_type_id: string; score: number; mode: Mode }>(text, params.values);
+    const page = rows.slice(0, size);
+    const mode: Mode = cursor?.mode ?? rows[0]?.mode ?? 'text';
+    const edges: SearchPage['edges'] = [];
+    for (const raw of page) {
+      const type = scope.metadata.findById(raw.object_type_id);
+      if (!type) continue;
+      const score = Number(raw.score);
+      edges.push({
+        cursor: encodeCursor(fingerprint, raw.mode, score, raw.id),
+        node: { score, type: type.apiName, record: toRecordRow(type, raw) },
+      });
+    }
+
+    let totalCount: number | null = null;
+    if (args.totalCount) {
+      const countParams = new SqlParams();
+      const { where } = modeMatch(mode, trgm, compiled, scope, typeIds, countParams);
+      const { rows: counted } = await sql.query<{ n: number }>(
+        `SELECT count(*)::int AS "n" FROM "record" WHERE ${where.join(' AND ')}`,
+        countParams.values,
+      );
+      totalCount = Number(counted[0]?.n ?? 0);
+    }
+
+    return {
+      edges,
+      pageInfo: {
+        hasNextPage: rows.length > size,
+        hasPreviousPage: args.after != null,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges[edges.length - 1]?.cursor ?? null,
+      },
+      totalCount,
+    };
+  }
+
+  return {
+    /**
+     * Live records of the workspace matching every word of `query` (as prefixes),
+     * across all record types with searchable fields or only `types`, best first.
+     * VALIDATION_FAILED for an empty or too long query or an unknown type
+     * (`types.N`); BAD_REQUEST for a page larger than 100 or a bad cursor.
+     */
+    async search(scope: RecordScope, args: SearchArgs): Promise<SearchPage> {
+      const trgm = await trigramSchema();
+      try {
+        return await run(scope, args, trgm);
+      } catch (error) {
+        // pg_trgm dropped while running (undefined function or operator): carry on without it.
+        if (trgm !== null && sqlState(error) === '42883') {
+          trigramLookup = Promise.resolve(null);
+          return run(scope, args, null);
+        }
+        throw error;
+      }
+    },
+
+    /** True when typo-tolerant matching is available (pg_trgm is installed). */
+    async typoTolerant(): Promise<boolean> {
+      return (await trigramSchema()) !== null;
+    },
+  };
+}
+
+/** The search service. */
+export type SearchService = ReturnType<typeof createSearchService>;
