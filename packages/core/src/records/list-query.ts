@@ -104,8 +104,11 @@ export function compileList(scope: RecordScope, type: ObjectTypeMeta, args: List
       const rows = fetched.slice(0, size);
       const more = fetched.length > size;
       if (backward) rows.reverse();
+      // Cursors are encoded only when read: most nested lists never select them.
       const edges = rows.map((raw) => ({
-        cursor: encodeCursor(forwardKeys.map((_, i) => raw[`__k${i}`])),
+        get cursor() {
+          return encodeCursor(forwardKeys.map((_, i) => raw[`__k${i}`]));
+        },
         node: toRecordRow(type, raw),
       }));
       return {
