@@ -4,6 +4,7 @@
  * HTTP; prints the query plans, a breakdown of a GraphQL request, times a bulk
  * create of 10,000 records the same three ways, then a 3-level nested query over
  * relations (nested.ts, in a workspace of its own), and writes docs/benchmarks.md.
+ * Before the bulk create, full-text search over the deals (search.ts).
  *
  *   npm run bench [-- --records 100000 --iterations 300 --warmup 30 --seconds 5 --bulk-rounds 3 --out docs/benchmarks.md]
  *
@@ -27,6 +28,7 @@ import { profileGraphqlPage } from './profile.ts';
 import { NESTED_WAYS } from './report-nested.ts';
 import { bulkGoal, goal, nestedGoal, renderMarkdown, type Machine, type Results } from './report.ts';
 import { createClients, verifySamePage } from './scenarios.ts';
+import { benchSearch, SEARCH_GOAL_P95_MS, searchGoal } from './search.ts';
 import { seed } from './seed.ts';
 import { fmtMs, fmtRatio, measureInterleaved, throughput, type Summary } from './stats.ts';
 
@@ -148,6 +150,15 @@ async function main() {
     log(`  ${'remainder (yoga pipeline)'.padEnd(34)} median ${fmtMs(profile.unexplainedMs).padStart(7)} ms`);
     log(`  statements per request: ${profile.statementsPerRequest.length}; response ${(profile.responseBytes / 1024).toFixed(1)} KiB`);
 
+    const searchRounds = { iterations: Math.max(1, Math.round(config.iterations / 2)), warmup: Math.min(config.warmup, 10) };
+    log(`\nSearch deals by name (${searchRounds.iterations} rounds after ${searchRounds.warmup} warm-up per query)...`);
+    const search = await benchSearch(engine, pool, seeded, clients, searchRounds, log);
+    for (const q of search.queries) {
+      log(`  "${q.query}" (${q.pageHits}/${q.totalHits} hits${q.trigram ? ', trigram' : ''})`);
+      line('(i) engine.search.search', q.engine);
+      line('(j) GraphQL search over HTTP', q.graphql);
+    }
+
     // Last, so the records it adds change nothing above.
     log(`\nBulk create of ${BULK.total.toLocaleString('en-US')} deals in calls of ${BULK.batch.toLocaleString('en-US')} (${config.bulkRounds} rounds after one checked call of each)...`);
     const bulk = await benchBulk(engine, pool, seeded, clients, {
@@ -192,6 +203,7 @@ async function main() {
       throughput: { graphql: tpGraphql, raw: tpRaw },
       plans,
       profile,
+      search,
       bulk,
       nested,
     };
@@ -204,6 +216,9 @@ async function main() {
     const ng = nestedGoal(results);
     log(`Goal: nested query (companies → people → notes, ${n.page} per level) over GraphQL within ${NESTED_GOAL_RATIO}x of raw SQL`);
     log(`  GraphQL/raw = ${fmtRatio(ng.ratio)} (against the faster raw way; ${nested.statements.all.length} statements per request) → ${ng.pass ? 'PASS' : 'MISS'}`);
+    const sg = searchGoal(search);
+    log(`Goal: search p95 under ${SEARCH_GOAL_P95_MS} ms (${search.queries.length} queries, engine and GraphQL over HTTP)`);
+    log(`  worst p95 = ${fmtMs(sg.worst)} ms → ${sg.pass ? 'PASS' : 'MISS'}`);
 
     fs.mkdirSync(path.dirname(args.out!), { recursive: true });
     fs.writeFileSync(args.out!, renderMarkdown(results));

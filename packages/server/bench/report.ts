@@ -6,7 +6,9 @@ import type { PlanResult } from './plan.ts';
 import type { Profile } from './profile.ts';
 import { planBlock, rate, row } from './report-markdown.ts';
 import { nestedSection } from './report-nested.ts';
+import { searchSection } from './report-search.ts';
 import { GQL_PAGE, PAGE, RAW_INSERT_SQL, RAW_PAGE_SQL } from './scenarios.ts';
+import { SEARCH_GOAL_P95_MS, searchGoal, type SearchResult } from './search.ts';
 import type { Seeded } from './seed.ts';
 import { fmtMs, fmtRatio, type Summary } from './stats.ts';
 
@@ -36,6 +38,7 @@ export interface Results {
   throughput: { graphql: Throughput; raw: Throughput };
   plans: PlanResult[];
   profile: Profile;
+  search: SearchResult;
   bulk: BulkResult;
   nested: NestedResult;
 }
@@ -105,6 +108,7 @@ export function renderMarkdown(r: Results): string {
   const g = goal(r);
   const bg = bulkGoal(r);
   const ng = nestedGoal(r);
+  const sg = searchGoal(r.search);
   const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
   const { seeded, config } = r;
   const out: string[] = [
@@ -119,6 +123,7 @@ export function renderMarkdown(r: Results): string {
     '- **Write:** one `createDeal` with all 12 fields over GraphQL, against one hand-written `INSERT ... RETURNING`.',
     `- **Bulk write:** ${rate(r.bulk.total)} deals with all 12 fields, in calls of ${rate(r.bulk.batch)}, (f) by one hand-written \`INSERT ... SELECT FROM jsonb_to_recordset ... RETURNING\` per call through \`pg\`, through \`engine.records.createMany\`, and through GraphQL \`createDeals\` over HTTP (selecting all 12 fields + id of the created deals); ${r.bulk.rounds} rounds, the three in rotating order, each with its own inputs, after one call of each whose stored rows are read back and checked to equal the inputs.`,
     `- **Nested read:** in a workspace of its own, ${rate(r.nested.seeded.counts.companies)} companies, ${rate(r.nested.seeded.counts.people)} people (each with a \`company\`) and ${rate(r.nested.seeded.counts.notes)} notes (each with a \`person\`), related by RELATION fields; the query \`companies → people → notes\` at ${NESTED.page} per level, (h) by hand-written SQL (two ways), through the engine, and through GraphQL over HTTP, checked to return the same tree; ${r.nested.iterations} rounds after ${r.nested.warmup} warm-up.`,
+    `- **Search:** \`name\` of the deals is searchable; ${r.search.queries.length} queries (a word, a prefix, two words, a rare term, a typo), a page of 20 hits (i) through \`engine.search.search\` and (j) through GraphQL \`search\` over HTTP.`,
     `- **Method:** ${config.warmup} warm-up rounds, then ${config.iterations} rounds; each round runs every scenario of a table once, in rotating order; one client, sequential requests, everything (client, server, PostgreSQL) on the same machine over loopback, \`NODE_ENV=production\`. Throughput: ${config.concurrency} concurrent requests for ${config.seconds} s; the fetch client runs in the server's Node process and everything shares the machine's cores with PostgreSQL.`,
     '- **Run it:** `npm run bench` (needs the PostgreSQL server binaries, see scripts/pg-server.mjs). Options after `--`: `--records N`, `--iterations N`, `--warmup N`, `--seconds N`, `--bulk-rounds N`, `--out FILE`.',
     '',
@@ -129,6 +134,8 @@ export function renderMarkdown(r: Results): string {
     `> Bulk create at least ${rate(BULK_GOAL_PER_SECOND)} records/s on PostgreSQL.`,
     '>',
     `> Nested query within ${NESTED_GOAL_RATIO}x of raw SQL.`,
+    '>',
+    `> Search p95 under ${SEARCH_GOAL_P95_MS} ms.`,
     '',
     row(['Check', 'Result', 'Status']),
     row(['---', '---', '---']),
@@ -136,7 +143,8 @@ export function renderMarkdown(r: Results): string {
     row(['Engine\'s page statement uses the `stage` field index', g.indexOk ? 'yes' : 'no', g.indexOk ? 'PASS' : 'MISS']),
     row([`GraphQL \`createDeals\`, calls of ${rate(r.bulk.batch)}: records/s (median of ${r.bulk.rounds} rounds of ${rate(r.bulk.total)}) ≥ ${rate(BULK_GOAL_PER_SECOND)}`, rate(bg.perSecond), bg.pass ? 'PASS' : 'MISS']),
     row([`Nested query companies → people → notes (${NESTED.page} per level): GraphQL / raw SQL (median, faster raw way)`, fmtRatio(ng.ratio), ng.pass ? 'PASS' : 'MISS']),
-    row(['**Overall**', '', g.pass && bg.pass && ng.pass ? '**PASS**' : '**MISS**']),
+    row([`Search (${r.search.queries.length} queries, engine and GraphQL over HTTP): worst p95 < ${SEARCH_GOAL_P95_MS} ms`, `${fmtMs(sg.worst)} ms`, sg.pass ? 'PASS' : 'MISS']),
+    row(['**Overall**', '', g.pass && bg.pass && ng.pass && sg.pass ? '**PASS**' : '**MISS**']),
     '',
     '## Machine',
     '',
@@ -273,6 +281,7 @@ export function renderMarkdown(r: Results): string {
     '',
     `Statements per request: ${prof.statementsPerRequest.length} (${prof.statementsPerRequest.map((s) => `\`${s.split(' ').slice(0, 6).join(' ')} ...\``).join(', ')}). Response: ${(prof.responseBytes / 1024).toFixed(1)} KiB of JSON.`,
     '',
+    ...searchSection(r.search, r.config.records),
     ...nestedSection(r.nested),
   );
   return out.join('\n');

@@ -2,7 +2,9 @@
  * Seeds the benchmark database: one workspace, a `deal` record type with 12
  * fields of mixed types (created through the metadata service, so their partial
  * expression indexes are real), then N records inserted directly with SQL in
- * batches, in exactly the stored forms the field modules produce.
+ * batches, in exactly the stored forms the field modules produce, with the
+ * `search` vector of the searchable fields (`name`) computed in the same INSERT,
+ * as the engine writes it (search.ts checks it against the engine's own).
  */
 import { fieldType, systemActor, type Engine, type FieldMeta, type FieldInput } from '@relata/core';
 import type pg from 'pg';
@@ -22,7 +24,7 @@ export const STAGES = [
 
 /** The 12 fields of `deal`. */
 export const DEAL_FIELDS: FieldInput[] = [
-  { apiName: 'name', type: 'TEXT', required: true },
+  { apiName: 'name', type: 'TEXT', required: true, searchable: true },
   { apiName: 'stage', type: 'SELECT', indexed: true, options: { choices: STAGES.map(([value]) => ({ value })) } },
   { apiName: 'amount', type: 'CURRENCY', options: { defaultCurrency: 'EUR' } },
   { apiName: 'probability', type: 'NUMBER' },
@@ -110,9 +112,25 @@ export function assertStoredForm(fields: FieldMeta[], data: Record<string, unkno
   }
 }
 
-const INSERT_BATCH =
-  'INSERT INTO "record" ("workspace_id", "id", "object_type_id", "data", "created_at", "updated_at") ' +
-  'SELECT $1::uuid, r."id", $2::uuid, r."data", r."created_at", r."updated_at" ' +
+/**
+ * The search vector of a record from its `data` (an SQL expression), the way the
+ * engine computes it (core's records/search-vector.ts, not exported): the
+ * searchable fields' text, through their module's `searchText`, in one
+ * `simple` tsvector.
+ */
+export function benchSearchVectorSql(fields: readonly FieldMeta[], data: string): string {
+  const parts = fields
+    .filter((f) => f.searchable && fieldType(f.type).searchable)
+    .map((f) => {
+      const text = `(${data}->>'${f.apiName.replace(/'/g, "''")}')`;
+      return fieldType(f.type).searchText?.(text) ?? text;
+    });
+  return parts.length === 0 ? 'NULL' : `to_tsvector('simple', concat_ws(' ', ${parts.join(', ')}))`;
+}
+
+const insertBatchSql = (fields: readonly FieldMeta[]) =>
+  'INSERT INTO "record" ("workspace_id", "id", "object_type_id", "data", "search", "created_at", "updated_at") ' +
+  `SELECT $1::uuid, r."id", $2::uuid, r."data", ${benchSearchVectorSql(fields, 'r."data"')}, r."created_at", r."updated_at" ` +
   'FROM jsonb_to_recordset($3::jsonb) AS r("id" uuid, "data" jsonb, "created_at" timestamptz, "updated_at" timestamptz)';
 
 /** Creates the workspace, the type and its fields, then `count` records. */
@@ -127,6 +145,7 @@ export async function seed(engine: Engine, pool: pg.Pool, count: number, log: (l
 
   const rand = prng(42);
   const batchSize = 5000;
+  const insertBatch = insertBatchSql(fields);
   // Records were created over the last two years, oldest first; ids are v7 of their creation time.
   const start = Date.UTC(2024, 0, 1);
   const step = Math.floor((2 * 365 * 86_400_000) / Math.max(1, count));
@@ -140,7 +159,7 @@ export async function seed(engine: Engine, pool: pg.Pool, count: number, log: (l
       const at = new Date(ms).toISOString();
       rows.push({ id: uuidv7({ msecs: ms }), data, created_at: at, updated_at: at });
     }
-    await pool.query(INSERT_BATCH, [workspaceId, type.id, JSON.stringify(rows)]);
+    await pool.query(insertBatch, [workspaceId, type.id, JSON.stringify(rows)]);
   }
   const insertMs = performance.now() - t0;
   const t1 = performance.now();
