@@ -3,6 +3,7 @@
  * with an error id (never SQL or a stack), malformed requests as BAD_REQUEST,
  * admin-only operations as FORBIDDEN for other roles, and the plain HTTP routes.
  */
+import { systemActor } from '@relata/core';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ok, startTestServer, type GraphQLResponse } from './helpers.ts';
@@ -191,7 +192,7 @@ describe('errors', () => {
         data: { id, workspaceId: ws.workspaceId, name: 'revoked', keyHash: createHash('sha256').update(extra).digest('hex'), prefix: extra.slice(0, 7), role: 'admin' },
       });
       ok(await server.request(extra, '{ __typename }'));
-      expect(await server.engine.workspaces.revokeApiKey(ws.workspaceId, id)).toBe(true);
+      expect(await server.engine.workspaces.revokeApiKey(systemActor(ws.workspaceId), id)).toBe(true);
       const res = await server.request(extra, '{ __typename }');
       expect(res.status).toBe(401);
       expect(code(res)).toBe('UNAUTHENTICATED');

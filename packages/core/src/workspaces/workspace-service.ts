@@ -99,24 +99,26 @@ export function createWorkspaceService(db: Database) {
       return db.prisma.member.findMany({ ...query, where: { workspaceId: actor.workspaceId }, orderBy: { createdAt: 'asc' } } as Prisma.MemberFindManyArgs);
     },
 
-    /** Revokes one of the actor's workspace's keys (admins only); NOT_FOUND for any other id. */
-    async revokeApiKeyAs(actor: Actor, apiKeyId: string): Promise<boolean> {
+    /**
+     * Revokes one of the actor's workspace's keys (admins only): it stops working on
+     * the next request. NOT_FOUND for any other id, or a key already revoked.
+     */
+    async revokeApiKey(actor: Actor, apiKeyId: string): Promise<boolean> {
       requireAdmin(actor, 'revoke API keys');
-      const { count } = await db.prisma.apiKey.updateMany({
-        where: { id: isUuid(apiKeyId) ? apiKeyId : '00000000-0000-0000-0000-000000000000', workspaceId: actor.workspaceId, revokedAt: null },
-        data: { revokedAt: new Date() },
-      });
-      if (count === 0) throw new NotFoundError(`No active API key with id ${apiKeyId}`, { id: apiKeyId });
+      const { count } = isUuid(apiKeyId)
+        ? await db.prisma.apiKey.updateMany({
+            where: { id: apiKeyId, workspaceId: actor.workspaceId, revokedAt: null },
+            data: { revokedAt: new Date() },
+          })
+        : { count: 0 };
+      if (count === 0) {
+        throw new NotFoundError(
+          `No active API key ${apiKeyId} in workspace ${actor.workspaceId}: ` +
+            'it does not exist, belongs to another workspace, or is already revoked.',
+          { id: apiKeyId },
+        );
+      }
       return true;
-    },
-
-    /** Revokes a key: it stops working on the next request. */
-    async revokeApiKey(workspaceId: string, apiKeyId: string): Promise<boolean> {
-      const { count } = await db.prisma.apiKey.updateMany({
-        where: { id: apiKeyId, workspaceId, revokedAt: null },
-        data: { revokedAt: new Date() },
-      });
-      return count > 0;
     },
   };
 }

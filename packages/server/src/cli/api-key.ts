@@ -15,15 +15,8 @@ export function apiKeyCommand(): Command {
     .action(async (id: string, options: { workspace: string }) => {
       await requireUuids({ id, workspace: options.workspace });
       await withEngine(async (engine) => {
-        const revoked = await engine.workspaces.revokeApiKey(options.workspace, id);
-        if (!revoked) {
-          const { NotFoundError } = await loadCore();
-          throw new NotFoundError(
-            `No active API key ${id} in workspace ${options.workspace}: ` +
-              'it does not exist, belongs to another workspace, or is already revoked.',
-            { id, workspaceId: options.workspace },
-          );
-        }
+        const { systemActor } = await loadCore();
+        await engine.workspaces.revokeApiKey(systemActor(options.workspace), id);
         console.log(`Revoked API key ${id} of workspace ${options.workspace}. It stops working on the next request.`);
       });
     });

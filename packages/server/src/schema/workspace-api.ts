@@ -51,7 +51,7 @@ export function addWorkspaceApi(builder: Builder): void {
     revokeApiKey: t.boolean({
       description: 'Revokes a key: its next request is answered 401 (admin).',
       args: { id: t.arg.id({ required: true }) },
-      resolve: (_root, args, ctx) => ctx.engine.workspaces.revokeApiKeyAs(ctx.actor, String(args.id)),
+      resolve: (_root, args, ctx) => ctx.engine.workspaces.revokeApiKey(ctx.actor, String(args.id)),
     }),
   }));
 }
