@@ -35,9 +35,11 @@ describe('filter input', () => {
       // JSON's value operands accept any JSON, so only a wrong list or string can be bad there.
       if (module.type === 'JSON' && def.operand === 'value') continue;
       it(`${module.type}.${op} refuses a ${def.operand} operand of the wrong shape`, () => {
-        const error = errorsOf(module.type, { f: { [op]: BAD_OPERAND[def.operand] } });
+        // A to-one relation is filtered by id under `fId`, as in GraphQL.
+        const key = module.type === 'RELATION' ? 'fId' : 'f';
+        const error = errorsOf(module.type, { [key]: { [op]: BAD_OPERAND[def.operand] } });
         expect(error?.code).toBe('VALIDATION_FAILED');
-        expect(error?.fields?.[0]?.field).toMatch(new RegExp(`^filter\\.f\\.${op}(\\.\\d+)?$`));
+        expect(error?.fields?.[0]?.field).toMatch(new RegExp(`^filter\\.${key}\\.${op}(\\.\\d+)?$`));
       });
     }
   }

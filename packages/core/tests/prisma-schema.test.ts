@@ -38,10 +38,12 @@ describe('Prisma schema and migrations agree', () => {
     };
     const record = {
       workspaceId: workspace.id, id: uuidv7(), objectTypeId: objectType.id, data: { total: { amount: '2.00', currency: 'EUR' } },
-      ownerId: member.id, version: 4, createdAt: at('11'), updatedAt: at('12'), deletedAt: at('13'),
+      ownerId: member.id, version: 4, createdAt: at('11'), updatedAt: at('12'), deletedAt: at('13'), deletedRoot: uuidv7(),
     };
+    const target = { ...record, id: uuidv7(), deletedAt: null, deletedRoot: null };
+    const link = { workspaceId: workspace.id, fieldId: fieldDef.id, fromId: record.id, toId: target.id, position: 2, createdAt: at('14') };
 
-    Object.assign(roundTripped, { workspace, member, api_key: apiKey, object_type: objectType, field_def: fieldDef, record });
+    Object.assign(roundTripped, { workspace, member, api_key: apiKey, object_type: objectType, field_def: fieldDef, record, record_link: link });
     await db.prisma.workspace.create({ data: workspace });
     await db.prisma.member.create({ data: member });
     await db.prisma.apiKey.create({ data: apiKey });
@@ -49,6 +51,8 @@ describe('Prisma schema and migrations agree', () => {
     await db.prisma.objectType.create({ data: objectType });
     await db.prisma.fieldDef.create({ data: fieldDef });
     await db.prisma.record.create({ data: record });
+    await db.prisma.record.create({ data: target });
+    await db.prisma.recordLink.create({ data: link });
 
     expect(await db.prisma.workspace.findUniqueOrThrow({ where: { id: workspace.id } })).toEqual(workspace);
     expect(await db.prisma.member.findUniqueOrThrow({ where: { workspaceId_id: { workspaceId: workspace.id, id: member.id } } })).toEqual(member);
@@ -60,15 +64,17 @@ describe('Prisma schema and migrations agree', () => {
     expect(
       await db.prisma.record.findUniqueOrThrow({ where: { workspaceId_id: { workspaceId: workspace.id, id: record.id } } }),
     ).toEqual(record);
+    const linkKey = { workspaceId: workspace.id, fieldId: fieldDef.id, fromId: record.id, toId: target.id };
+    expect(await db.prisma.recordLink.findUniqueOrThrow({ where: { workspaceId_fieldId_fromId_toId: linkKey } })).toEqual(link);
 
     // Every model is covered: a new model must be added to this test.
-    expect(Object.keys(Prisma.ModelName).sort()).toEqual(['ApiKey', 'FieldDef', 'ObjectType', 'Record', 'Workspace', 'Member'].sort());
+    expect(Object.keys(Prisma.ModelName).sort()).toEqual(['ApiKey', 'FieldDef', 'ObjectType', 'Record', 'RecordLink', 'Workspace', 'Member'].sort());
   });
 
   it('has no column that the models do not know', async () => {
     const { rows } = await db.sql.query<{ table_name: string; column_name: string }>(
       `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema()
-         AND table_name IN ('workspace', 'member', 'api_key', 'object_type', 'field_def', 'record')`,
+         AND table_name IN ('workspace', 'member', 'api_key', 'object_type', 'field_def', 'record', 'record_link')`,
     );
     const actual = rows.map((r) => `${r.table_name}.${r.column_name}`).sort();
     const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);

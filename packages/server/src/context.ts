@@ -12,8 +12,8 @@ export interface RequestContext {
   actor: Actor;
   metadata: WorkspaceMetadata;
   scope: RecordScope;
-  /** Loads live records of one type by id, batched per request. */
-  recordLoader(type: string): DataLoader<string, RecordRow | null>;
+  /** Loads live records of the given type(s) by id, batched per request. */
+  recordLoader(types: readonly string[]): DataLoader<string, RecordRow | null>;
   /**
    * Loads one page per parent id, batched per request under `key` (the list and its
    * arguments), so a nested list costs one statement per level whatever the page size.
@@ -31,15 +31,16 @@ export function createRequestContext(engine: Engine, actor: Actor, metadata: Wor
     actor,
     metadata,
     scope,
-    recordLoader(type) {
-      let loader = loaders.get(type);
+    recordLoader(types) {
+      const key = types.join(',');
+      let loader = loaders.get(key);
       if (!loader) {
         loader = new DataLoader(async (ids) => {
-          const rows = await engine.records.getMany(scope, type, ids);
+          const rows = await engine.records.getMany(scope, types, ids);
           const byId = new Map(rows.map((r) => [r.id, r]));
           return ids.map((id) => byId.get(id) ?? null);
         });
-        loaders.set(type, loader);
+        loaders.set(key, loader);
       }
       return loader;
     },

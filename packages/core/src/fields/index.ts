@@ -62,12 +62,12 @@ export function valueShapeOf(field: FieldMeta): ValueShape {
   return module.valueShape?.(field) ?? module.graphql.value;
 }
 
-/** For a derived field, where its records come from; undefined for stored fields. */
+/** For the inverse side of a relation, the type and field that own it; undefined otherwise. */
 export function derivedFrom(field: FieldMeta): { type: string; field: string } | undefined {
   return fieldType(field.type).derivedFrom?.(field);
 }
 
-/** The fields of a type that hold a stored value (all but derived ones). */
+/** The fields of a type whose values are kept in `data` (all but to-many relations). */
 export function storedFields<T extends FieldMeta>(fields: readonly T[]): T[] {
-  return fields.filter((f) => !derivedFrom(f));
+  return fields.filter((f) => valueShapeOf(f).kind !== 'connection');
 }

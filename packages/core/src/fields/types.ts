@@ -54,8 +54,9 @@ export type ScalarName = 'String' | 'Int' | 'Float' | 'Boolean' | 'ID' | 'Date' 
  * - `money`: `{ amount: String!, currency: String! }` (input: currency optional);
  * - `reference`: the id of another record; output as that record (`company: Company`),
  *   input and filter as its id under `<apiName>Id` (`companyId: ID`);
- * - `connection`: the records of another type that link to this one (derived, not
- *   stored): output as that type's connection with filter, orderBy and paging.
+ * - `connection`: records of another type linked to this one (a to-many relation;
+ *   nothing in `data`): output as that type's connection with filter, orderBy and
+ *   paging, input as `{ connect, disconnect, set }` lists of ids.
  */
 export type ValueShape =
   | { kind: 'scalar'; scalar: ScalarName }
@@ -159,13 +160,13 @@ export interface FieldTypeModule {
   valueShape?(field: FieldMeta): ValueShape;
 
   /**
-   * For a derived field (no stored value, no input, no filter or sort): the record type
-   * holding the link, and the field on it that links back (`person.company` for `company.people`).
+   * For the inverse side of a relation (created and deleted with the side that owns the
+   * links): the record type and field that own them (`person.company` for `company.people`).
    */
   derivedFrom?(field: FieldMeta): { type: string; field: string } | undefined;
 
   /**
-   * When values are ids of other records: the record type(s) they must belong to.
+   * When values are ids of other records (a to-one relation): the record type(s) they must belong to.
    * The engine checks every such id exists in the workspace, in one query per write.
    */
   references?(field: FieldMeta): string[];

@@ -21,8 +21,8 @@ import {
   type RunChange,
 } from './change-context.ts';
 import { resolveFieldDefinition, type FieldInput } from './field-definition.ts';
-import { inverseFieldFor, nextPosition, relationPair } from './relation-pairs.ts';
-import { derivedFrom } from '../fields/index.ts';
+import { inverseFieldsFor, nextPosition, relationOwner, relationSides } from './relation-pairs.ts';
+import { relationShape } from '../fields/relation.ts';
 import { dropFieldIndex, fieldExpr } from './record-indexes.ts';
 import { checkStoredValues } from './stored-values.ts';
 
@@ -55,12 +55,12 @@ export function createFieldChanges(db: Database, change: RunChange) {
           source: opts.source ?? 'custom',
           position: nextPosition(type.fields),
         };
-        // A MANY_TO_ONE relation gets its ONE_TO_MANY inverse on the target, in this same change.
-        const inverse = inverseFieldFor(current, type, field, errors);
+        // A relation gets its inverse side(s) on the target(s), in this same change.
+        const inverses = inverseFieldsFor(current, type, field, errors);
         errors.throwIfAny();
-        if (inverse) {
-          const withBoth = after.map((t) => (t.id === inverse.typeId ? { ...t, fields: [...t.fields, inverse.field] } : t));
-          checkClashes(withBoth, errors, 'input.options.inverseApiName');
+        if (inverses.length > 0) {
+          const withAll = after.map((t) => ({ ...t, fields: [...t.fields, ...inverses.filter((i) => i.typeId === t.id).map((i) => i.field)] }));
+          checkClashes(withAll, errors, 'input.options.inverseApiName');
           errors.throwIfAny();
         }
         if (field.required && (await holdsData(tx, actor.workspaceId, type.id))) {
@@ -79,7 +79,7 @@ export function createFieldChanges(db: Database, change: RunChange) {
           );
         }
         await tx.fieldDef.create({ data: toFieldRow(actor.workspaceId, type.id, field) });
-        if (inverse) await tx.fieldDef.create({ data: toFieldRow(actor.workspaceId, inverse.typeId, inverse.field) });
+        for (const inverse of inverses) await tx.fieldDef.create({ data: toFieldRow(actor.workspaceId, inverse.typeId, inverse.field) });
         if (field.searchable) await rebuildSearchVectors(tx, actor.workspaceId, type.id, [...type.fields, field]);
         await buildIndex(tx, type.id, field, errors, 'input');
         return field.id;
@@ -114,7 +114,10 @@ export function createFieldChanges(db: Database, change: RunChange) {
         errors.throwIfAny();
         if (!resolved) throw new ValidationError(errors.errors);
         const field: FieldMeta = { ...resolved, id: stored.id, source: stored.source, position: stored.position };
-        if (stored.type === 'RELATION' && relationPair(current, type, stored)) {
+        if (field.type === 'RELATION' && stored.type !== 'RELATION' && relationShape(field).kind !== 'toOne') {
+          errors.add('input.options.kind', 'UNSUPPORTED', 'only a to-one relation can be made from an existing field; create a new field');
+        }
+        if (stored.type === 'RELATION' && relationSides(current, type, stored).length > 0) {
           // Either side of a relation keeps its target, kind and flags; only names and descriptions change.
           const changed = (['type', 'options', 'required', 'unique', 'indexed', 'searchable', 'defaultValue'] as const).filter(
             (key) => JSON.stringify(field[key]) !== JSON.stringify(stored[key]),
@@ -167,17 +170,21 @@ export function createFieldChanges(db: Database, change: RunChange) {
         const type = current.get(objectType);
         const named = type.fields.find((f) => f.apiName === apiName);
         if (!named) throw new NotFoundError(`No field "${apiName}" on "${objectType}"`, { field: apiName });
-        // The two sides of a relation go together; the stored (MANY_TO_ONE) side holds the values.
-        const pair = relationPair(current, type, named);
-        const [storedType, field] = pair && derivedFrom(named) ? [pair.type, pair.field] : [type, named];
-        const hasValues = await holdsData(tx, actor.workspaceId, storedType.id, field.apiName);
+        // The sides of a relation go together; the owning side holds the values (in `data`, or links).
+        const sides = relationSides(current, type, named);
+        const { type: storedType, field } = relationOwner(current, type, named) ?? { type, field: named };
+        const links = field.type === 'RELATION' && relationShape(field).kind === 'links';
+        const hasValues = links
+          ? (await tx.recordLink.count({ where: { workspaceId: actor.workspaceId, fieldId: field.id }, take: 1 })) > 0
+          : await holdsData(tx, actor.workspaceId, storedType.id, field.apiName);
         if (hasValues && !opts.force) {
+          const what = links ? 'links records' : 'holds values';
           throw new ValidationError([
-            { field: 'force', code: 'HOLDS_DATA', message: `field "${storedType.apiName}.${field.apiName}" holds values; pass force: true to delete them with it` },
+            { field: 'force', code: 'HOLDS_DATA', message: `field "${storedType.apiName}.${field.apiName}" ${what}; pass force: true to delete them with it` },
           ]);
         }
         await dropFieldIndex((sql) => tx.$executeRawUnsafe(sql), field.id);
-        if (hasValues) {
+        if (hasValues && !links) {
           await tx.$executeRawUnsafe(
             'UPDATE "record" SET "data" = "data" - $3 WHERE "workspace_id" = $1::uuid AND "object_type_id" = $2::uuid AND jsonb_exists("data", $3)',
             actor.workspaceId,
@@ -185,7 +192,8 @@ export function createFieldChanges(db: Database, change: RunChange) {
             field.apiName,
           );
         }
-        for (const gone of pair ? [named, pair.field] : [named]) {
+        // Links go with their field (a foreign key with ON DELETE CASCADE).
+        for (const gone of sides.length > 0 ? sides.map((s) => s.field) : [named]) {
           await tx.fieldDef.delete({ where: { workspaceId_id: { workspaceId: actor.workspaceId, id: gone.id } } });
         }
         if (field.searchable) {

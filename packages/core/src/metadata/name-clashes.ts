@@ -7,7 +7,7 @@
 import type { FieldError } from '../errors.ts';
 import { fieldTypes } from '../fields/index.ts';
 import type { FieldMeta } from '../fields/types.ts';
-import { choiceTypeNames, operationNames, referenceInputName, typeNames } from './names.ts';
+import { choiceTypeNames, operationNames, referenceInputName, relationUnionName, typeNames } from './names.ts';
 
 /** The shape the check needs. */
 export interface NamedType {
@@ -74,6 +74,9 @@ export function findNameClashes(types: readonly NamedType[], path = 'apiName'): 
       }
       if (shape?.kind === 'reference') {
         claim(fieldNames, referenceInputName(field.apiName), fieldOwner, 'input field');
+        if (Array.isArray(field.options?.targets) && field.options.targets.length > 1) {
+          claim(typeOwners, relationUnionName(type.apiName, field.apiName), fieldOwner, 'GraphQL type');
+        }
       }
     }
   }

@@ -56,6 +56,8 @@ export function typeNames(apiName: string) {
     updateInput: `${base}UpdateInput`,
     updateItem: `${base}UpdateItem`,
     uniqueMatch: `${base}UniqueMatch`,
+    /** `{ some, every, none }`: conditions on a to-many relation's records of this type. */
+    listRelationFilter: `${base}ListRelationFilter`,
   };
 }
 
@@ -63,6 +65,11 @@ export function typeNames(apiName: string) {
 export function choiceTypeNames(typeApiName: string, fieldApiName: string) {
   const base = `${pascalCase(typeApiName)}${pascalCase(fieldApiName)}`;
   return { enum: base, filter: `${base}Filter` };
+}
+
+/** The GraphQL union of a polymorphic relation's targets: `note.parent` → `NoteParentTarget`. */
+export function relationUnionName(typeApiName: string, fieldApiName: string): string {
+  return `${pascalCase(typeApiName)}${pascalCase(fieldApiName)}Target`;
 }
 
 /** The root query and mutation field names one record type generates. */

@@ -5,7 +5,8 @@
 import type { Actor } from '../access/actor.ts';
 import type { Database } from '../db/database.ts';
 import { FieldErrorCollector, ValidationError } from '../errors.ts';
-import { derivedFrom, fieldType } from '../fields/index.ts';
+import { derivedFrom } from '../fields/index.ts';
+import { relationTargets } from '../fields/relation.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { newId } from '../ids.ts';
 import { checkClashes, holdsData, type ChangeOptions, type ObjectTypeQuery, type RunChange } from './change-context.ts';
@@ -93,7 +94,7 @@ export function createObjectTypeChanges(db: Database, change: RunChange) {
         const referrers = current.objectTypes.flatMap((t) =>
           t.id === type.id
             ? []
-            : t.fields.filter((f) => fieldType(f.type).references?.(f).includes(apiName)).map((f) => `${t.apiName}.${f.apiName}`),
+            : t.fields.filter((f) => !derivedFrom(f) && relationTargets(f).includes(apiName)).map((f) => `${t.apiName}.${f.apiName}`),
         );
         if (referrers.length > 0) {
           throw new ValidationError([

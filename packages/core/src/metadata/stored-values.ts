@@ -49,7 +49,7 @@ export async function checkStoredValues(
   }
   // Ids that now mean "a record of the target type" must name one (TEXT → RELATION, a new target).
   const targets = module.references?.(after);
-  if (targets && invalid === 0) {
+  if (targets?.length && invalid === 0) {
     const { rows } = await tx.$queryRawUnsafe<Array<{ n: number; example: string | null }>>(
       `SELECT count(*)::int AS "n", min(r."id"::text) AS "example" FROM "record" r ` +
         `WHERE r."workspace_id" = $1::uuid AND r."object_type_id" = $2::uuid AND jsonb_exists(r."data", $3) AND NOT EXISTS (` +

@@ -19,6 +19,7 @@ import type { ObjectTypeMeta, WorkspaceMetadata } from '../metadata/workspace-me
 import { isUuid } from './query/filterable.ts';
 import { compileList, type ListArgs, type ListRow, type RecordPage } from './list-query.ts';
 import { SqlParams } from './query/params.ts';
+import { findRelation, relatedCondition } from './relations.ts';
 import { checkReferences, resolveInput, type RecordInput } from './record-input.ts';
 import { RECORD_COLUMNS, toRecordRow, type RawRecord, type RecordRow } from './record-row.ts';
 
@@ -72,17 +73,18 @@ export function createRecordService(db: Database) {
       return raw ? toRecordRow(type, raw) : null;
     },
 
-    /** Live records of one type by ids, in one statement (for dataloaders). Missing ids are absent. */
-    async getMany(scope: RecordScope, typeName: string, ids: readonly string[]): Promise<RecordRow[]> {
-      const type = scope.metadata.get(typeName);
+    /** Live records of the given type(s) by ids, in one statement (for dataloaders). Missing ids are absent. */
+    async getMany(scope: RecordScope, typeNames: string | readonly string[], ids: readonly string[]): Promise<RecordRow[]> {
+      const types = (typeof typeNames === 'string' ? [typeNames] : typeNames).map((name) => scope.metadata.get(name));
       const valid = ids.filter(isUuid);
       if (valid.length === 0) return [];
-      const { rows } = await sql.query<RawRecord>(
-        `SELECT ${RECORD_COLUMNS} FROM "record" WHERE "workspace_id" = $1 AND "object_type_id" = $2 ` +
+      const byTypeId = new Map(types.map((t) => [t.id, t]));
+      const { rows } = await sql.query<RawRecord & { object_type_id: string }>(
+        `SELECT ${RECORD_COLUMNS}, "object_type_id" FROM "record" WHERE "workspace_id" = $1 AND "object_type_id" = ANY($2::uuid[]) ` +
           'AND "id" = ANY($3::uuid[]) AND "deleted_at" IS NULL',
-        [scope.metadata.workspaceId, type.id, valid],
+        [scope.metadata.workspaceId, [...byTypeId.keys()], valid],
       );
-      return rows.map((raw) => toRecordRow(type, raw));
+      return rows.map((raw) => toRecordRow(byTypeId.get(raw.object_type_id)!, raw));
     },
 
     /** A page of records: filtered, ordered, keyset-paginated; with the total when asked. */
@@ -99,35 +101,37 @@ export function createRecordService(db: Database) {
     },
 
     /**
-     * The records of `typeName` whose MANY_TO_ONE field `linkField` names each of
-     * `parentIds` (a relation's inverse side), a page per parent, for every parent in
-     * one statement: the cost of a nested list does not grow with the parent page.
+     * The records related to each of `parentIds` through the to-many relation
+     * `fieldName` of `typeName` (`company.people`, `opportunity.contacts`), a page per
+     * parent, for every parent in one statement: the cost of a nested list does not
+     * grow with the parent page.
      */
     async listRelated(
       scope: RecordScope,
       typeName: string,
-      linkField: string,
+      fieldName: string,
       parentIds: readonly string[],
       args: ListArgs = {},
     ): Promise<Map<string, RecordPage>> {
-      const type = scope.metadata.get(typeName);
-      const list = compileList(scope, type, args);
-      const link = `("data"->>${sqlLiteral(linkField)})`;
-      const parents = list.params.add(parentIds);
+      const rel = findRelation(scope.metadata, scope.metadata.get(typeName), fieldName);
+      if (!rel || rel.kind === 'toOne') throw new Error(`${typeName}.${fieldName} is not a to-many relation`);
+      const list = compileList(scope, rel.target, args);
+      const parents = list.params.add(parentIds.filter(isUuid));
+      const related = relatedCondition(rel, { id: 'p."__parent"', data: '' }, list.params, scope.metadata.workspaceId);
       const text =
-        `SELECT l.* FROM unnest(${parents}::text[]) AS p("__parent") CROSS JOIN LATERAL (` +
-        `SELECT p."__parent", ${list.columns} FROM "record" WHERE ${list.where} AND ${link} = p."__parent" ` +
+        `SELECT l.* FROM unnest(${parents}::uuid[]) AS p("__parent") CROSS JOIN LATERAL (` +
+        `SELECT p."__parent"::text AS "__parent", ${list.columns} FROM "record" WHERE ${list.where} AND ${related} ` +
         `ORDER BY ${list.orderBy} LIMIT ${list.limit}) AS l`;
-      const countParams = [...list.params.values.slice(0, list.baseParams), parentIds];
+      // The totals: the same conditions without the cursor, compiled on their own parameters.
+      const counted = compileList(scope, rel.target, { ...args, after: null, before: null });
+      const countParents = counted.params.add(parentIds.filter(isUuid));
+      const countRelated = relatedCondition(rel, { id: 'p."__parent"', data: '' }, counted.params, scope.metadata.workspaceId);
+      const countText =
+        `SELECT p."__parent"::text AS "parent", (SELECT count(*)::int FROM "record" WHERE ${counted.base} AND ${countRelated}) AS "n" ` +
+        `FROM unnest(${countParents}::uuid[]) AS p("__parent")`;
       const [result, totals] = await Promise.all([
         sql.query<ListRow & { __parent: string }>(text, list.params.values),
-        args.totalCount
-          ? sql.query<{ parent: string; n: number }>(
-              `SELECT ${link} AS "parent", count(*)::int AS "n" FROM "record" WHERE ${list.base} ` +
-                `AND ${link} = ANY($${countParams.length}::text[]) GROUP BY 1`,
-              countParams,
-            )
-          : null,
+        args.totalCount ? sql.query<{ parent: string; n: number }>(countText, counted.params.values) : null,
       ]).catch(list.explainError);
       const rowsByParent = new Map<string, ListRow[]>(parentIds.map((id) => [id, []]));
       for (const row of result.rows) rowsByParent.get(row.__parent)?.push(row);

@@ -53,6 +53,17 @@ export function addSharedTypes(builder: Builder) {
     }),
   });
 
+  const LinksInput = builder.inputType('LinksInput', {
+    description:
+      'Changes to a to-many relation: connect adds links to these records, disconnect removes links to them, ' +
+      'set replaces every link (use set alone). A record that does not exist, is deleted or has the wrong type fails the write.',
+    fields: (t) => ({
+      connect: t.idList({ description: 'Records to link to (already linked ones stay).' }),
+      disconnect: t.idList({ description: 'Records to unlink (ones not linked are ignored).' }),
+      set: t.idList({ description: 'The records to be linked to, and no others.' }),
+    }),
+  });
+
   const OrderDirection = builder.enumType('OrderDirection', {
     description: 'Sort direction; ASC puts records without a value last, DESC first, unless stated.',
     values: ORDER_DIRECTIONS,
@@ -123,5 +134,5 @@ export function addSharedTypes(builder: Builder) {
   const idFilter = () => filterInput(fieldType('RELATION'), 'IDFilter');
   const dateTimeFilter = () => filterInput(fieldType('DATETIME'), fieldType('DATETIME').graphql.filterName);
 
-  return { RecordInterface, PageInfo, Money, MoneyInput, OrderDirection, choiceEnum, valueType, filterInput, idFilter, dateTimeFilter };
+  return { RecordInterface, PageInfo, Money, MoneyInput, LinksInput, OrderDirection, choiceEnum, valueType, filterInput, idFilter, dateTimeFilter };
 }

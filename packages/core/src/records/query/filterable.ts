@@ -1,9 +1,11 @@
 /**
- * What a filter or an ordering can name on a record type: its fields, and the
- * system columns `id`, `createdAt` and `updatedAt`, each with the module that
- * knows its operators and the SQL expressions to filter and sort by.
+ * What a filter or an ordering can name on a record type: its fields (a to-one
+ * relation's id as `companyId`, the name GraphQL uses), and the system columns
+ * `id`, `createdAt` and `updatedAt`, each with the module that knows its
+ * operators and the SQL expressions to filter and sort by.
  */
-import { fieldType, storedFields } from '../../fields/index.ts';
+import { fieldType, storedFields, valueShapeOf } from '../../fields/index.ts';
+import { referenceInputName } from '../../metadata/names.ts';
 import { isUuid } from '../../ids.ts';
 import { equalityOperators } from '../../fields/operators.ts';
 import type { FieldMeta, FieldTypeModule } from '../../fields/types.ts';
@@ -63,8 +65,10 @@ export function filterables(type: ObjectTypeMeta): Map<string, Filterable> {
     const module = fieldType(field.type);
     // The very expression of the field's index, so the planner can use it.
     const expr = fieldExpr(field);
-    map.set(field.apiName, {
-      name: field.apiName, module, field,
+    // A to-one relation's id is `companyId`, as in GraphQL; `company` filters through it.
+    const name = valueShapeOf(field).kind === 'reference' ? referenceInputName(field.apiName) : field.apiName;
+    map.set(name, {
+      name, module, field,
       filterExpr: expr, jsonExpr: `(data->${sqlLiteral(field.apiName)})`, sortExpr: expr, sortable: module.sortable,
     });
   }
