@@ -103,19 +103,29 @@ describe('search', () => {
     expect(await ids({ query: '& | !' })).toEqual([]);
   });
 
-  it('costs one statement, two with the total', async () => {
+  it('costs one statement, two with the total, and one more for near spellings', async () => {
     await search({ query: 'acme' });
     const statements: string[] = [];
     const stop = engine.db.observe((text) => statements.push(text));
+    const onRecords = () => statements.filter((s) => s.includes('"record"'));
     try {
       await search({ query: 'acme' });
-      await search({ query: 'acmee' });
-      expect(statements).toHaveLength(2);
+      expect(onRecords()).toHaveLength(1);
       await search({ query: 'acme', totalCount: true });
-      expect(statements).toHaveLength(4);
+      expect(onRecords()).toHaveLength(3);
+      // Words first; the trigram statement only because they found nothing.
+      statements.length = 0;
+      await search({ query: 'acmee' });
+      expect(onRecords()).toHaveLength(2);
+      expect(onRecords()[1]).toContain('<%');
+      await search({ query: 'acmee', totalCount: true });
+      expect(onRecords()).toHaveLength(5);
     } finally {
       stop();
     }
+    // The trigram statement's planner settings end with its transaction.
+    const { rows } = await engine.db.sql.query<{ v: string }>(`SELECT current_setting('enable_seqscan') AS "v"`);
+    expect(rows[0]!.v).toBe('on');
   });
 
   describe('typo tolerance', () => {
@@ -165,6 +175,41 @@ describe('search', () => {
       } while (after);
       expect(seen).toEqual(all);
       expect((await search({ query: 'pagging', first: 1, totalCount: true })).totalCount).toBe(25);
+    });
+
+    it('ranks at most typoCandidates near spellings, ordered as the full ranking orders them', async () => {
+      // 25 items match "pagging", with different scores (repeated words) and ties.
+      const all = await search({ query: 'pagging', first: 100 });
+      expect(all.edges).toHaveLength(25);
+      const allIds = all.edges.map((e) => e.node.record.id);
+
+      const capped = createSearchService(engine.db, { typoCandidates: 10 });
+      const page = await capped.search(a.scope, { query: 'pagging', first: 100, totalCount: true });
+      const pageIds = page.edges.map((e) => e.node.record.id);
+      expect(pageIds).toHaveLength(10);
+      expect(page.totalCount).toBe(10);
+      expect(page.pageInfo.hasNextPage).toBe(false);
+      // Real matches, each with the score and the place it has in the full ranking.
+      expect(pageIds).toEqual(allIds.filter((id) => pageIds.includes(id)));
+      const score = new Map(all.edges.map((e) => [e.node.record.id, e.node.score]));
+      for (const e of page.edges) expect(e.node.score).toBe(score.get(e.node.record.id));
+
+      // Pages go through the same candidates, without repeating or skipping one.
+      const seen: string[] = [];
+      let after: string | null = null;
+      do {
+        const next = await capped.search(a.scope, { query: 'pagging', first: 3, after });
+        seen.push(...next.edges.map((e) => e.node.record.id));
+        after = next.pageInfo.hasNextPage ? next.pageInfo.endCursor : null;
+      } while (after);
+      expect(seen).toEqual(pageIds);
+
+      // With room for every match, the ranking is the full one; a narrower query
+      // (fewer matches than the cap) is not affected at all.
+      const roomy = createSearchService(engine.db, { typoCandidates: 25 });
+      expect((await roomy.search(a.scope, { query: 'pagging', first: 100 })).edges.map((e) => e.node.record.id)).toEqual(allIds);
+      const acmee = await capped.search(a.scope, { query: 'acmee', types: ['company'] });
+      expect(acmee.edges.map((e) => e.node.record.id)).toEqual([a.ids.acme, a.ids.acmeRockets, a.ids.acmeville]);
     });
 
     it('is off without pg_trgm: exact and prefix matching still work', async () => {

@@ -32,6 +32,15 @@ export function searchSection(s: SearchResult, records: number): string[] {
       ]),
     ),
     '',
+    ...s.queries.flatMap((q) =>
+      q.uncapped
+        ? [
+            `\`${q.query}\`: ${rate(q.uncapped.totalHits)} deals match it; the typo-tolerant match ranks the first ${rate(q.totalHits)} the trigram index finds (docs/search.md, Typo tolerance). ` +
+              `Its first page is ${q.uncapped.samePage ? 'the same as' : 'not the same as'} when every match is ranked.`,
+            '',
+          ]
+        : [],
+    ),
     `Worst p95: engine ${fmtMs(s.worstP95.engine)} ms, GraphQL ${fmtMs(s.worstP95.graphql)} ms → ${g.pass ? 'PASS' : 'MISS'}.`,
     '',
     '```graphql',

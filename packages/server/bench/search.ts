@@ -5,7 +5,7 @@
  * a search box: a whole word, a prefix, two words, a rare term and a typo (which
  * falls back to trigram matching where pg_trgm is installed).
  */
-import type { Engine } from '@relata/core';
+import { createSearchService, SEARCH_TYPO_CANDIDATES, type Engine } from '@relata/core';
 import type pg from 'pg';
 import type { Clients } from './scenarios.ts';
 import { benchSearchVectorSql, type Seeded } from './seed.ts';
@@ -22,7 +22,7 @@ export const SEARCH_QUERIES: Array<{ key: string; what: string; query: string }>
   { key: 'prefix', what: 'a prefix: the first 3 letters of a company', query: 'glo' },
   { key: 'twoWords', what: 'two words (company and deal word, ~1 in 144 deals)', query: 'umbrella renewal' },
   { key: 'rare', what: 'a rare term: a deal number (as a prefix)', query: '4242' },
-  { key: 'typo', what: 'a typo: no full-text hit, so trigram fallback', query: 'acmee' },
+  { key: 'typo', what: `a typo: no full-text hit, so trigram fallback (at most ${SEARCH_TYPO_CANDIDATES} candidates ranked)`, query: 'acmee' },
 ];
 
 export const GQL_SEARCH = `query Search($query: String!, $first: Int) {
@@ -39,6 +39,12 @@ export interface SearchQueryResult {
   pageHits: number;
   totalHits: number;
   trigram: boolean;
+  /**
+   * Trigram answers only: the matches the typo-tolerant match would have ranked
+   * without its cap of SEARCH_TYPO_CANDIDATES, and whether the first page is the
+   * same as when it ranks them all.
+   */
+  uncapped?: { totalHits: number; samePage: boolean };
   firstNames: string[];
   engine: Summary;
   graphql: Summary;
@@ -84,6 +90,8 @@ export async function benchSearch(
   const trigram = ext.length > 0;
   log(`  pg_trgm: ${trigram ? 'yes' : 'no (no typo tolerance)'}; search vectors of ${vectorCheck.engineRows} engine-created deals equal the seed's`);
 
+  // The typo-tolerant match as it was before its cap: every match ranked.
+  const uncappedSearch = createSearchService(engine.db, { typoCandidates: Number.MAX_SAFE_INTEGER });
   const queries: SearchQueryResult[] = [];
   for (const q of SEARCH_QUERIES) {
     const args = { query: q.query, first: SEARCH_PAGE };
@@ -94,6 +102,11 @@ export async function benchSearch(
     if (engineIds.length === 0) throw new Error(`search "${q.query}" found nothing`);
     if (engineIds.join() !== gqlIds.join()) throw new Error(`search "${q.query}": engine and GraphQL return different hits`);
     const mode = (JSON.parse(Buffer.from(enginePage.edges[0]!.cursor, 'base64url').toString('utf8')) as unknown[])[1];
+    let uncapped: SearchQueryResult['uncapped'];
+    if (mode === 'g') {
+      const all = await uncappedSearch.search(clients.scope, { ...args, totalCount: true });
+      uncapped = { totalHits: all.totalCount ?? 0, samePage: all.edges.map((e) => e.node.record.id).join() === engineIds.join() };
+    }
     const runs = await measureInterleaved(
       {
         engine: () => engine.search.search(clients.scope, args),
@@ -106,6 +119,7 @@ export async function benchSearch(
       pageHits: engineIds.length,
       totalHits: enginePage.totalCount ?? 0,
       trigram: mode === 'g',
+      ...(uncapped ? { uncapped } : {}),
       firstNames: gqlPage.search.edges.slice(0, 3).map((e) => e.node.record.name ?? ''),
       engine: runs.engine!,
       graphql: runs.graphql!,

@@ -1,7 +1,8 @@
 /**
  * Search across record types: the live records of a workspace whose searchable
- * fields match every word of a query, best first. One statement per search (and,
- * once per process, a look in pg_extension for pg_trgm).
+ * fields match every word of a query, best first. One statement per search, and
+ * a second for the typo-tolerant match when the first finds nothing (and, once
+ * per process, a look in pg_extension for pg_trgm).
  *
  * - Matching is full text on the `search` vector (search-vector.ts, `simple`
  *   configuration) with prefix matching on every word: `acm` finds `Acme`. The
@@ -11,13 +12,18 @@
  *   whole words, so more occurrences rank higher and `Ann` ranks above `Annabel`
  *   for "ann". Ties are broken by id; the cursor is (score, id).
  * - Typo tolerance, where the pg_trgm extension is installed: when the full-text
- *   match finds nothing at all, the same statement falls back to trigram word
+ *   match finds nothing at all, a second statement matches by trigram word
  *   similarity of every word against the record's searchable words ("acmee" finds
  *   "Acme"), ranked by similarity. A page's cursor remembers which of the two
  *   matched, so later pages continue the same result.
+ * - The trigram match ranks at most SEARCH_TYPO_CANDIDATES records: the first that
+ *   the trigram index finds, in table order (TRIGRAM_PLAN). Each candidate costs a
+ *   heap fetch and three similarity computations over its words, and a typo of a
+ *   word shared by a tenth of the records would otherwise score all of them.
  */
 import { createHash } from 'node:crypto';
 import type { Database } from '../db/database.ts';
+import type { Queryable } from '../db/sql-client.ts';
 import { sqlState } from '../db/pg-errors.ts';
 import { BadRequestError, FieldErrorCollector } from '../errors.ts';
 import { isUuid } from '../ids.ts';
@@ -35,6 +41,11 @@ export const SEARCH_MAX_PAGE_SIZE = 100;
 export const SEARCH_MAX_QUERY_LENGTH = 200;
 /** Most distinct words in one query (each costs an index lookup). */
 export const SEARCH_MAX_WORDS = 16;
+/**
+ * Most records the typo-tolerant (trigram) match ranks: the first found, in table
+ * order. Below it the ranking is exact; above it a page is the best of these.
+ */
+export const SEARCH_TYPO_CANDIDATES = 500;
 
 /** Arguments of a search. */
 export interface SearchArgs {
@@ -114,6 +125,19 @@ export function compileSearchQuery(text: string): CompiledSearchQuery | null {
 type Mode = 'text' | 'trigram';
 const MODE_TAG: Record<Mode, string> = { text: 't', trigram: 'g' };
 
+/**
+ * Planner settings of the trigram statement (its transaction only). Its
+ * candidates are the first SEARCH_TYPO_CANDIDATES matches a scan meets, so the
+ * scan must be the trigram index's bitmap scan: it meets rows in table order, the
+ * same ones at every call, so pages continue the same candidates, and it stops
+ * after the last candidate. A sequential scan (the planner's choice when many
+ * records match) may start anywhere in the table (synchronized scans), and an
+ * index scan in id order computes the similarity of every record it passes.
+ */
+const TRIGRAM_PLAN =
+  "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true), " +
+  "set_config('max_parallel_workers_per_gather', '0', true), set_config('synchronize_seqscans', 'off', true)";
+
 /** A fingerprint of the query and types, kept in cursors so one cannot be used with another search. */
 function searchFingerprint(compiled: CompiledSearchQuery, typeIds: string[]): string {
   return createHash('sha1')
@@ -144,9 +168,13 @@ function decodeCursor(cursor: string, fingerprint: string): { mode: Mode; score:
   return { mode, score, id };
 }
 
-/** Creates the search service over `db`. `trigram: false` turns typo tolerance off (tests). */
-export function createSearchService(db: Pick<Database, 'sql'>, options: { trigram?: boolean } = {}) {
+/**
+ * Creates the search service over `db`. `trigram: false` turns typo tolerance off,
+ * `typoCandidates` changes SEARCH_TYPO_CANDIDATES (tests).
+ */
+export function createSearchService(db: Pick<Database, 'sql'>, options: { trigram?: boolean; typoCandidates?: number } = {}) {
   const sql = db.sql;
+  const typoCandidates = options.typoCandidates ?? SEARCH_TYPO_CANDIDATES;
 
   // The schema pg_trgm is installed in, or null; looked up once, at the first search.
   let trigramLookup: Promise<string | null> | undefined;
@@ -206,12 +234,21 @@ export function createSearchService(db: Pick<Database, 'sql'>, options: { trigra
   }
 
   /**
-   * What one mode matches and how it scores: live records of the searched types in
+   * The matches of one mode, scored: a subquery of the record columns,
+   * `object_type_id` and `score`, over the live records of the searched types in
    * the workspace (`workspace_id` first) whose search vector matches. `trgm` is the
-   * quoted schema of pg_trgm, needed by the trigram mode. `score()` adds the
-   * parameters only the score needs.
+   * quoted schema of pg_trgm, needed by the trigram mode. `columns` is what the
+   * subquery selects besides the score (a count needs none).
    */
-  function modeMatch(mode: Mode, trgm: string | null, compiled: CompiledSearchQuery, scope: RecordScope, typeIds: string[], params: SqlParams) {
+  function modeMatches(
+    mode: Mode,
+    trgm: string | null,
+    compiled: CompiledSearchQuery,
+    scope: RecordScope,
+    typeIds: string[],
+    params: SqlParams,
+    columns = `${RECORD_COLUMNS}, "object_type_id"`,
+  ): string {
     const where = [
       `"workspace_id" = ${params.add(scope.metadata.workspaceId)}`,
       `"object_type_id" = ANY(${params.add(typeIds)}::uuid[])`,
@@ -220,8 +257,8 @@ export function createSearchService(db: Pick<Database, 'sql'>, options: { trigra
     if (mode === 'text') {
       const prefix = `lower(${params.add(compiled.prefix)})::tsquery`;
       where.push(`"search" @@ ${prefix}`);
-      const score = () => `(ts_rank("search", ${prefix}) + ts_rank("search", lower(${params.add(compiled.exact)})::tsquery))`;
-      return { where, score };
+      const score = `(ts_rank("search", ${prefix}) + ts_rank("search", lower(${params.add(compiled.exact)})::tsquery))`;
+      return `SELECT ${columns}, ${score}::real AS "score" FROM "record" WHERE ${where.join(' AND ')}`;
     }
     // The very expression of the trigram index (migration 20261123000000_record_search).
     const text = '(strip("search")::text)';
@@ -229,8 +266,14 @@ export function createSearchService(db: Pick<Database, 'sql'>, options: { trigra
     for (const w of words) where.push(`${w} OPERATOR(${trgm}.<%) ${text}`);
     // Word similarity finds the word inside longer ones; strict word similarity
     // (whole words only) then ranks "Acme" above "Acmeville" for "acmee".
-    const each = words.map((w) => `${trgm}.word_similarity(${w}, ${text}) + ${trgm}.strict_word_similarity(${w}, ${text})`);
-    return { where, score: () => `((${each.join(' + ')}) / ${2 * words.length})` };
+    const each = words.map((w) => `${trgm}.word_similarity(${w}, "words") + ${trgm}.strict_word_similarity(${w}, "words")`);
+    // Candidates first, then the score of each: the LIMIT stops the trigram index's
+    // heap scan at the cap, and the candidates' words are made once for both scores.
+    return (
+      `SELECT ${columns}, ((${each.join(' + ')}) / ${2 * words.length})::real AS "score" FROM (` +
+      `SELECT ${columns}, ${text} AS "words" FROM "record" WHERE ${where.join(' AND ')} LIMIT ${typoCandidates}` +
+      ') AS "c"'
+    );
   }
 
   /** One page of a mode: matches scored, after the cursor, best first, one more than `size`. */
@@ -244,17 +287,13 @@ export function createSearchService(db: Pick<Database, 'sql'>, options: { trigra
     cursor: { score: number; id: string } | null,
     size: number,
   ): string {
-    const { where, score } = modeMatch(mode, trgm, compiled, scope, typeIds, params);
+    const matches = modeMatches(mode, trgm, compiled, scope, typeIds, params);
     let after = '';
     if (cursor) {
       const s = `${params.add(cursor.score)}::real`;
       after = ` WHERE ("score" < ${s} OR ("score" = ${s} AND "id" > ${params.add(cursor.id)}::uuid))`;
     }
-    return (
-      `SELECT '${mode}' AS "mode", * FROM (` +
-      `SELECT ${RECORD_COLUMNS}, "object_type_id", ${score()}::real AS "score" FROM "record" WHERE ${where.join(' AND ')}` +
-      `) AS "m"${after} ORDER BY "score" DESC, "id" LIMIT ${size + 1}`
-    );
+    return `SELECT * FROM (${matches}) AS "m"${after} ORDER BY "score" DESC, "id" LIMIT ${size + 1}`;
   }
 
   const empty = (after: string | null | undefined, totalCount: boolean | undefined): SearchPage => ({
@@ -274,43 +313,44 @@ export function createSearchService(db: Pick<Database, 'sql'>, options: { trigra
       throw new BadRequestError('after is not valid anymore: typo-tolerant matching is not available', { argument: 'after' });
     }
 
-    const params = new SqlParams();
-    let text: string;
-    if (cursor || !trgm) {
-      text = pageSelect(cursor?.mode ?? 'text', trgm, compiled, scope, typeIds, params, cursor, size);
-    } else {
-      // Trigram matching only when full text finds nothing: behind a one-time filter,
-      // so the trigram scan does not even start when there are text hits.
-      text =
-        `WITH "text_hits" AS (${pageSelect('text', trgm, compiled, scope, typeIds, params, null, size)}) ` +
-        `SELECT * FROM "text_hits" UNION ALL ` +
-        `SELECT * FROM (${pageSelect('trigram', trgm, compiled, scope, typeIds, params, null, size)}) AS "t" ` +
-        'WHERE NOT EXISTS (SELECT 1 FROM "text_hits") ORDER BY "score" DESC, "id"';
+    type Row = RawRecord & { object_type_id: string; score: number };
+    const count = async (q: Queryable, m: Mode) => {
+      // Every hit the pages reach: for the trigram mode, its candidates.
+      const params = new SqlParams();
+      const matches = modeMatches(m, trgm, compiled, scope, typeIds, params, '"id"');
+      const { rows } = await q.query<{ n: number }>(`SELECT count(*)::int AS "n" FROM (${matches}) AS "m"`, params.values);
+      return Number(rows[0]?.n ?? 0);
+    };
+
+    let mode: Mode = cursor?.mode ?? 'text';
+    let rows: Row[] = [];
+    let totalCount: number | null = null;
+    if (mode === 'text') {
+      const params = new SqlParams();
+      ({ rows } = await sql.query<Row>(pageSelect('text', trgm, compiled, scope, typeIds, params, cursor, size), params.values));
+      // Trigram matching only when full text finds nothing at all.
+      if (rows.length === 0 && !cursor && trgm) mode = 'trigram';
+      else if (args.totalCount) totalCount = await count(sql, 'text');
+    }
+    if (mode === 'trigram') {
+      ({ rows, totalCount } = await sql.transaction(async (tx) => {
+        await tx.query(TRIGRAM_PLAN);
+        const params = new SqlParams();
+        const page = await tx.query<Row>(pageSelect('trigram', trgm, compiled, scope, typeIds, params, cursor, size), params.values);
+        return { rows: page.rows, totalCount: args.totalCount ? await count(tx, 'trigram') : null };
+      }));
     }
 
-    const { rows } = await sql.query<RawRecord & { object_type_id: string; score: number; mode: Mode }>(text, params.values);
     const page = rows.slice(0, size);
-    const mode: Mode = cursor?.mode ?? rows[0]?.mode ?? 'text';
     const edges: SearchPage['edges'] = [];
     for (const raw of page) {
       const type = scope.metadata.findById(raw.object_type_id);
       if (!type) continue;
       const score = Number(raw.score);
       edges.push({
-        cursor: encodeCursor(fingerprint, raw.mode, score, raw.id),
+        cursor: encodeCursor(fingerprint, mode, score, raw.id),
         node: { score, type: type.apiName, record: toRecordRow(type, raw) },
       });
-    }
-
-    let totalCount: number | null = null;
-    if (args.totalCount) {
-      const countParams = new SqlParams();
-      const { where } = modeMatch(mode, trgm, compiled, scope, typeIds, countParams);
-      const { rows: counted } = await sql.query<{ n: number }>(
-        `SELECT count(*)::int AS "n" FROM "record" WHERE ${where.join(' AND ')}`,
-        countParams.values,
-      );
-      totalCount = Number(counted[0]?.n ?? 0);
     }
 
     return {
