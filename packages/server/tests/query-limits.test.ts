@@ -34,4 +34,13 @@ describe('query limits', () => {
     const res = await ws.gql(`{ tasks { edges { node { ${nest(6)} } } } }`);
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_REQUEST', depth: 7, maxDepth: 6 });
   });
+
+  it('counts a polymorphic relation (a union of record types) as a record level too', async () => {
+    ok(await ws.gql('mutation { createObjectType(input: { apiName: "goal", pluralApiName: "goals" }) { apiName } }'));
+    ok(await ws.gql('mutation { createField(objectType: "task", input: { apiName: "about", type: RELATION, options: { targets: ["task", "goal"], inverseApiName: "mentions" } }) { apiName } }'));
+    const nest = (levels: number): string => (levels === 0 ? 'id' : `id about { ... on Task { ${nest(levels - 1)} } }`);
+    ok(await ws.gql(`{ tasks { edges { node { ${nest(5)} } } } }`));
+    const res = await ws.gql(`{ tasks { edges { node { ${nest(6)} } } } }`);
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_REQUEST', depth: 7, maxDepth: 6 });
+  });
 });

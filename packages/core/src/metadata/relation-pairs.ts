@@ -45,6 +45,13 @@ export function inverseFieldsFor(
     return [];
   }
   const shape = relationShape(field);
+  if (shape.kind === 'links') {
+    // Nothing of a MANY_TO_MANY is in `data`: there is no value to require or index.
+    for (const flag of ['required', 'unique', 'indexed'] as const) {
+      if (field[flag]) errors.add(`input.${flag}`, 'UNSUPPORTED', 'does not apply to a MANY_TO_MANY relation');
+    }
+    if (errors.hasErrors) return [];
+  }
   const targets = shape.kind === 'toOne' ? shape.targets : [field.options.target as string];
   const inverseApiName = (field.options.inverseApiName as string | undefined) ?? type.pluralApiName;
   const problem = checkApiName(inverseApiName, 'field');

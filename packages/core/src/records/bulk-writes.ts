@@ -5,6 +5,7 @@
  */
 import { newId } from '../ids.ts';
 import type { Database } from '../db/database.ts';
+import type { Queryable } from '../db/sql-client.ts';
 import { BadRequestError, ConflictError, FieldErrorCollector, NotFoundError, ValidationError } from '../errors.ts';
 import { fieldType } from '../fields/index.ts';
 import type { FieldMeta } from '../fields/types.ts';
@@ -12,6 +13,8 @@ import { fieldExpr, sqlLiteral } from '../metadata/record-indexes.ts';
 import type { ObjectTypeMeta } from '../metadata/workspace-metadata.ts';
 import { isUuid } from './query/filterable.ts';
 import { checkReferences, resolveInput, type RecordInput } from './record-input.ts';
+import { writeLinks } from './link-writes.ts';
+import { referencingWrite } from './referencing-write.ts';
 import { RECORD_COLUMNS, toRecordRow, type RawRecord, type RecordRow } from './record-row.ts';
 import type { RecordScope } from './record-service.ts';
 import { uniqueConflict } from './write-errors.ts';
@@ -49,6 +52,7 @@ export function createBulkWrites(db: Database) {
    * so a failed batch names each offending item instead of one database error.
    */
   async function uniqueProblems(
+    q: Queryable,
     scope: RecordScope,
     type: ObjectTypeMeta,
     sets: Array<Record<string, unknown>>,
@@ -71,7 +75,7 @@ export function createBulkWrites(db: Database) {
         values.push(value);
       });
       if (values.length === 0) continue;
-      const { rows } = await sql.query<{ v: string }>(
+      const { rows } = await q.query<{ v: string }>(
         `SELECT DISTINCT ("data"->>${sqlLiteral(field.apiName)}) AS "v" FROM "record" WHERE "workspace_id" = $1 ` +
           `AND "object_type_id" = $2 AND "deleted_at" IS NULL AND ("data"->>${sqlLiteral(field.apiName)}) = ANY($3::text[]) ` +
           `AND NOT ("id" = ANY($4::uuid[]))`,
@@ -96,31 +100,33 @@ export function createBulkWrites(db: Database) {
       checkSize(inputs.length, 'inputs');
       if (inputs.length === 0) return [];
       const errors = new FieldErrorCollector();
-      const sets = inputs.map((input, i) => resolveInput(type, input, true, errors, `inputs.${i}`).set);
-      await checkReferences(sql, scope.metadata, type, sets.map((set, i) => ({ set, path: `inputs.${i}` })), errors);
-      errors.throwIfAny();
-      await uniqueProblems(scope, type, sets, 'inputs');
+      const resolved = inputs.map((input, i) => resolveInput(type, input, true, errors, `inputs.${i}`));
+      const sets = resolved.map((r) => r.set);
 
       const rows = sets.map((data) => ({ id: newId(), data }));
       const ownerId = scope.actor.kind === 'member' ? scope.actor.id : null;
-      const params = new SqlParams();
-      const guard = metadataGuard(scope, params);
-      let inserted: RawRecord[];
-      try {
-        ({ rows: inserted } = await sql.query<RawRecord>(
-          `${guard}INSERT INTO "record" ("workspace_id", "id", "object_type_id", "data", "owner_id", "search") ` +
-            `SELECT ${params.add(scope.metadata.workspaceId)}::uuid, u."id", ${params.add(type.id)}::uuid, u."data", ${params.add(ownerId)}::uuid, ` +
-            `${searchVectorSql(type, 'u."data"')} ` +
-            `FROM jsonb_to_recordset(${params.add(JSON.stringify(rows))}::jsonb) AS u("id" uuid, "data" jsonb), "guard" ` +
-            `RETURNING ${RECORD_COLUMNS}`,
-          params.values,
-        ));
-      } catch (error) {
-        return uniqueConflict(error, type, 'inputs.');
-      }
-      if (inserted.length === 0) throw staleMetadata();
-      const byId = new Map(inserted.map((raw) => [raw.id, raw]));
-      return rows.map((row) => toRecordRow(type, byId.get(row.id)!));
+      const items = resolved.map((r, i) => ({ set: r.set, links: r.links, path: `inputs.${i}` }));
+      return referencingWrite(sql, scope, type, items, errors, async (q) => {
+        await uniqueProblems(q, scope, type, sets, 'inputs');
+        const params = new SqlParams();
+        const guard = metadataGuard(scope, params);
+        let inserted: RawRecord[];
+        try {
+          ({ rows: inserted } = await q.query<RawRecord>(
+            `${guard}INSERT INTO "record" ("workspace_id", "id", "object_type_id", "data", "owner_id", "search") ` +
+              `SELECT ${params.add(scope.metadata.workspaceId)}::uuid, u."id", ${params.add(type.id)}::uuid, u."data", ${params.add(ownerId)}::uuid, ` +
+              `${searchVectorSql(type, 'u."data"')} ` +
+              `FROM jsonb_to_recordset(${params.add(JSON.stringify(rows))}::jsonb) AS u("id" uuid, "data" jsonb), "guard" ` +
+              `RETURNING ${RECORD_COLUMNS}`,
+            params.values,
+          ));
+        } catch (error) {
+          return uniqueConflict(error, type, 'inputs.');
+        }
+        if (inserted.length === 0) throw staleMetadata();
+        const byId = new Map(inserted.map((raw) => [raw.id, raw]));
+        return { result: rows.map((row) => toRecordRow(type, byId.get(row.id)!)), ids: rows.map((row) => row.id) };
+      });
     },
 
     /**
@@ -137,16 +143,18 @@ export function createBulkWrites(db: Database) {
         const id = String(update.id).toLowerCase();
         if (firstIndex.has(id)) errors.add(`updates.${i}.id`, 'DUPLICATE', `is also updated by updates.${firstIndex.get(id)}`);
         else firstIndex.set(id, i);
-        const { set, unset } = resolveInput(type, update.input, false, errors, `updates.${i}.input`);
-        return { id, set, unset, expected: update.expectedVersion ?? null };
+        const { set, unset, links } = resolveInput(type, update.input, false, errors, `updates.${i}.input`);
+        return { id, set, unset, links, expected: update.expectedVersion ?? null, path: `updates.${i}.input` };
       });
-      await checkReferences(sql, scope.metadata, type, items.map((it, i) => ({ set: it.set, path: `updates.${i}.input` })), errors);
-      errors.throwIfAny();
-      const missing = items.map((it, i) => (isUuid(it.id) ? -1 : i)).filter((i) => i >= 0);
-      if (missing.length) throw notFound(type, missing, items);
-      await uniqueProblems(scope, type, items.map((it) => it.set), 'updates', items.map((it) => it.id));
 
       return sql.transaction(async (tx) => {
+        // Records the updates name are checked, and locked, in this transaction.
+        await checkReferences(tx, scope.metadata, type, items, errors, true);
+        errors.throwIfAny();
+        const missing = items.map((it, i) => (isUuid(it.id) ? -1 : i)).filter((i) => i >= 0);
+        if (missing.length) throw notFound(type, missing, items);
+        await uniqueProblems(tx, scope, type, items.map((it) => it.set), 'updates', items.map((it) => it.id));
+
         let rows: RawRecord[];
         const params = new SqlParams();
         const guard = metadataGuard(scope, params);
@@ -184,6 +192,8 @@ export function createBulkWrites(db: Database) {
             })),
           });
         }
+        const linked = items.filter((it) => it.links.length > 0);
+        if (linked.length > 0) await writeLinks(tx, scope, type, linked);
         const byId = new Map(rows.map((raw) => [raw.id, raw]));
         return items.map((it) => toRecordRow(type, byId.get(it.id)!));
       });
@@ -217,32 +227,31 @@ export function createBulkWrites(db: Database) {
       if (createSet[key] !== undefined && JSON.stringify(createSet[key]) !== JSON.stringify(normalized.value)) {
         errors.add(`input.${key}`, 'MISMATCH', `must equal match.${key} when given`);
       }
-      await checkReferences(sql, scope.metadata, type, [{ set: createSet, path: 'input' }], errors);
-      errors.throwIfAny();
-
       const ownerId = scope.actor.kind === 'member' ? scope.actor.id : null;
-      const params = new SqlParams();
-      const guard = metadataGuard(scope, params);
-      const created = `${params.add(JSON.stringify(createSet))}::jsonb`;
-      const patched = `((r."data" || ${params.add(JSON.stringify(patch.set))}::jsonb) - ${params.add(patch.unset)}::text[])`;
-      let rows: Array<RawRecord & { inserted: boolean }>;
-      try {
-        ({ rows } = await sql.query<RawRecord & { inserted: boolean }>(
-          `${guard}INSERT INTO "record" AS r ("workspace_id", "id", "object_type_id", "data", "owner_id", "search") ` +
-            `SELECT ${params.add(scope.metadata.workspaceId)}::uuid, ${params.add(newId())}::uuid, ${params.add(type.id)}::uuid, ` +
-            `${created}, ${params.add(ownerId)}::uuid, ${searchVectorSql(type, created)} FROM "guard" ` +
-            // The conflict target restates the unique index of the field, predicate included.
-            `ON CONFLICT ("workspace_id", (${fieldExpr(field!)})) WHERE "object_type_id" = '${type.id}'::uuid AND "deleted_at" IS NULL ` +
-            `DO UPDATE SET "data" = ${patched}, "search" = ${searchVectorSql(type, patched)}, ` +
-            `"version" = r."version" + 1, "updated_at" = CURRENT_TIMESTAMP ` +
-            `RETURNING ${RECORD_COLUMNS.split(', ').map((c) => `r.${c}`).join(', ')}, (r."xmax" = 0) AS "inserted"`,
-          params.values,
-        ));
-      } catch (error) {
-        return uniqueConflict(error, type);
-      }
-      if (!rows[0]) throw staleMetadata();
-      return { record: toRecordRow(type, rows[0]), created: rows[0].inserted };
+      return referencingWrite(sql, scope, type, [{ set: createSet, links: patch.links, path: 'input' }], errors, async (q) => {
+        const params = new SqlParams();
+        const guard = metadataGuard(scope, params);
+        const created = `${params.add(JSON.stringify(createSet))}::jsonb`;
+        const patched = `((r."data" || ${params.add(JSON.stringify(patch.set))}::jsonb) - ${params.add(patch.unset)}::text[])`;
+        let rows: Array<RawRecord & { inserted: boolean }>;
+        try {
+          ({ rows } = await q.query<RawRecord & { inserted: boolean }>(
+            `${guard}INSERT INTO "record" AS r ("workspace_id", "id", "object_type_id", "data", "owner_id", "search") ` +
+              `SELECT ${params.add(scope.metadata.workspaceId)}::uuid, ${params.add(newId())}::uuid, ${params.add(type.id)}::uuid, ` +
+              `${created}, ${params.add(ownerId)}::uuid, ${searchVectorSql(type, created)} FROM "guard" ` +
+              // The conflict target restates the unique index of the field, predicate included.
+              `ON CONFLICT ("workspace_id", (${fieldExpr(field!)})) WHERE "object_type_id" = '${type.id}'::uuid AND "deleted_at" IS NULL ` +
+              `DO UPDATE SET "data" = ${patched}, "search" = ${searchVectorSql(type, patched)}, ` +
+              `"version" = r."version" + 1, "updated_at" = CURRENT_TIMESTAMP ` +
+              `RETURNING ${RECORD_COLUMNS.split(', ').map((c) => `r.${c}`).join(', ')}, (r."xmax" = 0) AS "inserted"`,
+            params.values,
+          ));
+        } catch (error) {
+          return uniqueConflict(error, type);
+        }
+        if (!rows[0]) throw staleMetadata();
+        return { result: { record: toRecordRow(type, rows[0]), created: rows[0].inserted }, ids: [rows[0].id] };
+      });
     },
   };
 }

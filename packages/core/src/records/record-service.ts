@@ -9,9 +9,8 @@ import { requireAdmin, type Actor } from '../access/actor.ts';
 import type { Database } from '../db/database.ts';
 import type { Queryable } from '../db/sql-client.ts';
 import { ConflictError, FieldErrorCollector, NotFoundError } from '../errors.ts';
-import { fieldType } from '../fields/index.ts';
-import { sqlLiteral } from '../metadata/record-indexes.ts';
 import { createBulkWrites } from './bulk-writes.ts';
+import { destroyRecord, restoreDeleted, softDelete } from './delete-effects.ts';
 import { searchVectorSql } from './search-vector.ts';
 import { uniqueConflict } from './write-errors.ts';
 import { assertMetadataCurrent, GUARD_HOLDS, metadataGuard, staleMetadata } from './metadata-guard.ts';
@@ -20,7 +19,8 @@ import { isUuid } from './query/filterable.ts';
 import { compileList, type ListArgs, type ListRow, type RecordPage } from './list-query.ts';
 import { SqlParams } from './query/params.ts';
 import { findRelation, relatedCondition } from './relations.ts';
-import { checkReferences, resolveInput, type RecordInput } from './record-input.ts';
+import { resolveInput, type RecordInput } from './record-input.ts';
+import { referencingWrite } from './referencing-write.ts';
 import { RECORD_COLUMNS, toRecordRow, type RawRecord, type RecordRow } from './record-row.ts';
 
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ListArgs, type RecordPage } from './list-query.ts';
@@ -51,9 +51,9 @@ export function createRecordService(db: Database) {
   }
 
   /** Explains why a conditional write touched no row: missing, or a stale version. */
-  async function missOrConflict(scope: RecordScope, type: ObjectTypeMeta, id: string, expectedVersion?: number | null): Promise<never> {
-    await assertMetadataCurrent(sql, scope);
-    const current = await getRaw(sql, scope, type, id);
+  async function missOrConflict(q: Queryable, scope: RecordScope, type: ObjectTypeMeta, id: string, expectedVersion?: number | null): Promise<never> {
+    await assertMetadataCurrent(q, scope);
+    const current = await getRaw(q, scope, type, id);
     if (current && expectedVersion != null && current.version !== expectedVersion) {
       throw new ConflictError(
         `${type.apiName} ${id} is at version ${current.version}, not ${expectedVersion}: it changed since you read it`,
@@ -143,126 +143,89 @@ export function createRecordService(db: Database) {
     async create(scope: RecordScope, typeName: string, input: RecordInput): Promise<RecordRow> {
       const type = scope.metadata.get(typeName);
       const errors = new FieldErrorCollector();
-      const { set } = resolveInput(type, input, true, errors);
-      await checkReferences(sql, scope.metadata, type, [{ set, path: 'input' }], errors);
-      errors.throwIfAny();
+      const { set, links } = resolveInput(type, input, true, errors);
       const ownerId = scope.actor.kind === 'member' ? scope.actor.id : null;
-      const params = new SqlParams();
-      const guard = metadataGuard(scope, params);
-      const data = `${params.add(JSON.stringify(set))}::jsonb`;
-      let rows: RawRecord[];
-      try {
-        ({ rows } = await sql.query<RawRecord>(
-          `${guard}INSERT INTO "record" ("workspace_id", "id", "object_type_id", "data", "owner_id", "search") ` +
-            `SELECT ${params.add(scope.metadata.workspaceId)}::uuid, ${params.add(newId())}::uuid, ${params.add(type.id)}::uuid, ` +
-            `${data}, ${params.add(ownerId)}::uuid, ${searchVectorSql(type, data)} FROM "guard" RETURNING ${RECORD_COLUMNS}`,
-          params.values,
-        ));
-      } catch (error) {
-        return uniqueConflict(error, type);
-      }
-      if (!rows[0]) throw staleMetadata();
-      return toRecordRow(type, rows[0]);
+      return referencingWrite(sql, scope, type, [{ set, links, path: 'input' }], errors, async (q) => {
+        const params = new SqlParams();
+        const guard = metadataGuard(scope, params);
+        const data = `${params.add(JSON.stringify(set))}::jsonb`;
+        let rows: RawRecord[];
+        try {
+          ({ rows } = await q.query<RawRecord>(
+            `${guard}INSERT INTO "record" ("workspace_id", "id", "object_type_id", "data", "owner_id", "search") ` +
+              `SELECT ${params.add(scope.metadata.workspaceId)}::uuid, ${params.add(newId())}::uuid, ${params.add(type.id)}::uuid, ` +
+              `${data}, ${params.add(ownerId)}::uuid, ${searchVectorSql(type, data)} FROM "guard" RETURNING ${RECORD_COLUMNS}`,
+            params.values,
+          ));
+        } catch (error) {
+          return uniqueConflict(error, type);
+        }
+        if (!rows[0]) throw staleMetadata();
+        return { result: toRecordRow(type, rows[0]), ids: [rows[0].id] };
+      });
     },
 
     /**
-     * Changes the given fields (null clears one). With `expectedVersion`, a record
-     * that changed since is a CONFLICT and nothing is written.
+     * Changes the given fields (null clears one) and links. With `expectedVersion`,
+     * a record that changed since is a CONFLICT and nothing is written.
      */
     async update(scope: RecordScope, typeName: string, id: string, input: RecordInput, expectedVersion?: number | null): Promise<RecordRow> {
       const type = scope.metadata.get(typeName);
       const errors = new FieldErrorCollector();
-      const { set, unset } = resolveInput(type, input, false, errors);
-      await checkReferences(sql, scope.metadata, type, [{ set, path: 'input' }], errors);
-      errors.throwIfAny();
-      if (!isUuid(id)) throw new NotFoundError(`No ${type.apiName} with id ${id}`, { id });
-      const params = new SqlParams();
-      const guard = metadataGuard(scope, params);
-      const data = `(("data" || ${params.add(JSON.stringify(set))}::jsonb) - ${params.add(unset)}::text[])`;
-      const where = [scopeCondition(scope, type, params), `"id" = ${params.add(id)}`, '"deleted_at" IS NULL', GUARD_HOLDS];
-      if (expectedVersion != null) where.push(`"version" = ${params.add(expectedVersion)}`);
-      try {
-        const { rows } = await sql.query<RawRecord>(
-          `${guard}UPDATE "record" SET "data" = ${data}, "search" = ${searchVectorSql(type, data)}, ` +
-            `"version" = "version" + 1, "updated_at" = CURRENT_TIMESTAMP WHERE ${where.join(' AND ')} RETURNING ${RECORD_COLUMNS}`,
-          params.values,
-        );
-        if (rows[0]) return toRecordRow(type, rows[0]);
-      } catch (error) {
-        uniqueConflict(error, type);
+      const { set, unset, links } = resolveInput(type, input, false, errors);
+      if (!isUuid(id)) {
+        errors.throwIfAny();
+        throw new NotFoundError(`No ${type.apiName} with id ${id}`, { id });
       }
-      return missOrConflict(scope, type, id, expectedVersion);
-    },
-
-    /** Soft-deletes a record: hidden from reads, kept for restore. */
-    async delete(scope: RecordScope, typeName: string, id: string): Promise<RecordRow> {
-      const type = scope.metadata.get(typeName);
-      const raw = isUuid(id)
-        ? (
-            await sql.query<RawRecord>(
-              `UPDATE "record" SET "deleted_at" = CURRENT_TIMESTAMP, "version" = "version" + 1, "updated_at" = CURRENT_TIMESTAMP ` +
-                `WHERE "workspace_id" = $1 AND "object_type_id" = $2 AND "id" = $3 AND "deleted_at" IS NULL RETURNING ${RECORD_COLUMNS}`,
-              [scope.metadata.workspaceId, type.id, id],
-            )
-          ).rows[0]
-        : undefined;
-      if (!raw) throw new NotFoundError(`No ${type.apiName} with id ${id}`, { id });
-      return toRecordRow(type, raw);
-    },
-
-    /** Brings back a soft-deleted record. A unique value taken meanwhile is a CONFLICT. */
-    async restore(scope: RecordScope, typeName: string, id: string): Promise<RecordRow> {
-      const type = scope.metadata.get(typeName);
-      let raw: RawRecord | undefined;
-      try {
-        // Guarded: a record restored into changed metadata (a new unique index, say) must be checked by it.
+      return referencingWrite(sql, scope, type, [{ set, links, path: 'input' }], errors, async (q) => {
         const params = new SqlParams();
         const guard = metadataGuard(scope, params);
-        raw = isUuid(id)
-          ? (
-              await sql.query<RawRecord>(
-                `${guard}UPDATE "record" SET "deleted_at" = NULL, "version" = "version" + 1, "updated_at" = CURRENT_TIMESTAMP ` +
-                  `WHERE ${scopeCondition(scope, type, params)} AND "id" = ${params.add(id)} AND "deleted_at" IS NOT NULL ` +
-                  `AND ${GUARD_HOLDS} RETURNING ${RECORD_COLUMNS}`,
-                params.values,
-              )
-            ).rows[0]
-          : undefined;
-      } catch (error) {
-        uniqueConflict(error, type, '');
-      }
-      if (!raw) await assertMetadataCurrent(sql, scope);
-      if (!raw) throw new NotFoundError(`No deleted ${type.apiName} with id ${id}`, { id });
-      return toRecordRow(type, raw);
+        const data = `(("data" || ${params.add(JSON.stringify(set))}::jsonb) - ${params.add(unset)}::text[])`;
+        const where = [scopeCondition(scope, type, params), `"id" = ${params.add(id)}`, '"deleted_at" IS NULL', GUARD_HOLDS];
+        if (expectedVersion != null) where.push(`"version" = ${params.add(expectedVersion)}`);
+        try {
+          const { rows } = await q.query<RawRecord>(
+            `${guard}UPDATE "record" SET "data" = ${data}, "search" = ${searchVectorSql(type, data)}, ` +
+              `"version" = "version" + 1, "updated_at" = CURRENT_TIMESTAMP WHERE ${where.join(' AND ')} RETURNING ${RECORD_COLUMNS}`,
+            params.values,
+          );
+          if (rows[0]) return { result: toRecordRow(type, rows[0]), ids: [rows[0].id] };
+        } catch (error) {
+          uniqueConflict(error, type);
+        }
+        return missOrConflict(q, scope, type, id, expectedVersion);
+      });
     },
 
     /**
-     * Deletes a record for good (admins only), deleted or not, and clears every
-     * reference to it, in one transaction.
+     * Soft-deletes a record: hidden from reads, kept for restore. Records linking to it
+     * through a CASCADE relation go with it; a RESTRICT one in use is a CONFLICT
+     * (delete-effects.ts).
+     */
+    async delete(scope: RecordScope, typeName: string, id: string): Promise<RecordRow> {
+      const type = scope.metadata.get(typeName);
+      return toRecordRow(type, await softDelete(sql, scope, type, id));
+    },
+
+    /**
+     * Brings back a soft-deleted record, with what its delete took along (CASCADE).
+     * A unique value taken meanwhile is a CONFLICT, and nothing is restored.
+     */
+    async restore(scope: RecordScope, typeName: string, id: string): Promise<RecordRow> {
+      const type = scope.metadata.get(typeName);
+      return toRecordRow(type, await restoreDeleted(sql, scope, type, id));
+    },
+
+    /**
+     * Deletes a record for good (admins only), deleted or not, in one transaction:
+     * with the records linking to it through a CASCADE relation; other references
+     * to them are cleared; a RESTRICT one in use by a live record is a CONFLICT.
      */
     async destroy(scope: RecordScope, typeName: string, id: string): Promise<boolean> {
       requireAdmin(scope.actor, 'destroy records');
       const type = scope.metadata.get(typeName);
-      if (!isUuid(id)) throw new NotFoundError(`No ${type.apiName} with id ${id}`, { id });
-      const referrers = scope.metadata.objectTypes.flatMap((t) =>
-        t.fields.filter((f) => fieldType(f.type).references?.(f).includes(type.apiName)).map((f) => ({ type: t, field: f })),
-      );
-      return sql.transaction(async (tx) => {
-        const { rowCount } = await tx.query(
-          'DELETE FROM "record" WHERE "workspace_id" = $1 AND "object_type_id" = $2 AND "id" = $3',
-          [scope.metadata.workspaceId, type.id, id],
-        );
-        if (rowCount === 0) throw new NotFoundError(`No ${type.apiName} with id ${id}`, { id });
-        for (const { type: t, field } of referrers) {
-          const key = sqlLiteral(field.apiName);
-          await tx.query(
-            `UPDATE "record" SET "data" = "data" - ${key}, "version" = "version" + 1, "updated_at" = CURRENT_TIMESTAMP ` +
-              `WHERE "workspace_id" = $1 AND "object_type_id" = $2 AND ("data"->>${key}) = $3`,
-            [scope.metadata.workspaceId, t.id, id],
-          );
-        }
-        return true;
-      });
+      await destroyRecord(sql, scope, type, id);
+      return true;
     },
   };
 }

@@ -86,3 +86,24 @@ export function relatedCondition(
       );
   }
 }
+
+/** A resolved to-one relation. */
+export type ToOneRelation = Extract<Relation, { kind: 'toOne' }>;
+
+/**
+ * The to-one relations, on every type, whose targets include one of `typeNames`
+ * (polymorphic ones included): the fields whose values can name a record of those
+ * types. In metadata order, so statements and errors come in a stable order.
+ */
+export function referencingRelations(meta: WorkspaceMetadata, typeNames: Iterable<string>): ToOneRelation[] {
+  const names = new Set(typeNames);
+  return meta.objectTypes.flatMap((type) =>
+    type.fields
+      .filter((f) => {
+        if (f.type !== 'RELATION') return false;
+        const shape = relationShape(f);
+        return shape.kind === 'toOne' && shape.targets.some((t) => names.has(t));
+      })
+      .map((f) => resolveRelation(meta, type, f) as ToOneRelation),
+  );
+}

@@ -11,6 +11,7 @@ import {
   getNamedType,
   isInterfaceType,
   isObjectType,
+  isUnionType,
   Kind,
   valueFromASTUntyped,
   type FragmentDefinitionNode,
@@ -31,8 +32,10 @@ export interface QueryCost {
 }
 
 const isConnection = (type: GraphQLNamedType) => type.name.endsWith('Connection') && isObjectType(type) && !!type.getFields().edges;
+const isRecordObject = (type: GraphQLNamedType) => isObjectType(type) && type.getInterfaces().some((i) => i.name === 'Record');
+/** A record type, the Record interface, or the union of a polymorphic relation's record types. */
 const isRecord = (type: GraphQLNamedType) =>
-  (isObjectType(type) && type.getInterfaces().some((i) => i.name === 'Record')) || (isInterfaceType(type) && type.name === 'Record');
+  isRecordObject(type) || (isInterfaceType(type) && type.name === 'Record') || (isUnionType(type) && type.getTypes().every(isRecordObject));
 
 /** Measures `operation` against `schema`, with its variables' values. */
 export function measureQuery(
