@@ -69,7 +69,7 @@ export function compileList(scope: RecordScope, type: ObjectTypeMeta, args: List
   const params = new SqlParams();
   const base = [`"workspace_id" = ${params.add(scope.metadata.workspaceId)} AND "object_type_id" = ${params.add(type.id)}`];
   if (!args.includeDeleted) base.push('"deleted_at" IS NULL');
-  const filterSql = compileFilter(args.filter, names, params);
+  const filterSql = compileFilter(args.filter, names, params, { metadata: scope.metadata, type });
   if (filterSql !== 'TRUE') base.push(filterSql);
   const baseParams = params.values.length;
 

@@ -10,9 +10,15 @@ import type { RecordTypeContext } from './record-refs.ts';
 
 type InputFieldBuilder = Parameters<Parameters<Builder['inputType']>[1]['fields']>[0];
 
-/** Implements the filter and order inputs of `ctx.type`. */
+/**
+ * Implements the filter and order inputs of `ctx.type`. The filter also goes
+ * through relations: a to-one with one target type by the target's filter
+ * (`company: CompanyFilter`, next to `companyId: IDFilter`; a polymorphic one only
+ * by id), a to-many by the target's `<Target>ListRelationFilter` (`some`, `every`,
+ * `none`). That input exists only for types some to-many relation points at.
+ */
 export function addRecordFilter(ctx: RecordTypeContext): void {
-  const { builder, type, shared, own, enumOf } = ctx;
+  const { builder, metadata, type, shared, refs, own, enumOf } = ctx;
   const apiName = type.apiName;
   const Filter = own.filter;
   builder.inputType(Filter, {
@@ -23,11 +29,25 @@ export function addRecordFilter(ctx: RecordTypeContext): void {
         createdAt: t.field({ type: shared.dateTimeFilter() }),
         updatedAt: t.field({ type: shared.dateTimeFilter() }),
       };
-      for (const field of storedFields(type.fields)) {
+      for (const field of type.fields) {
         const module = fieldType(field.type);
         const shape = valueShapeOf(field);
-        if (shape.kind === 'reference') {
+        if (shape.kind === 'connection') {
+          const targetType = metadata.find(String(field.options.target));
+          const target = targetType && refs.get(targetType.apiName);
+          if (target) {
+            fields[field.apiName] = t.field({
+              type: target.listRelationFilter,
+              description: `Conditions on the related ${targetType.pluralApiName}: some, every or none of them match.`,
+            });
+          }
+        } else if (shape.kind === 'reference') {
           fields[referenceInputName(field.apiName)] = t.field({ type: shared.filterInput(module, module.graphql.filterName) });
+          const targets = module.references?.(field) ?? [];
+          const target = targets.length === 1 ? refs.get(targets[0]!) : undefined;
+          if (target) {
+            fields[field.apiName] = t.field({ type: target.filter, description: `The related ${targets[0]} matches (never a deleted one).` });
+          }
         } else if (shape.kind === 'choice') {
           fields[field.apiName] = t.field({ type: shared.filterInput(module, choiceTypeNames(apiName, field.apiName).filter, enumOf(field)) });
         } else {
@@ -40,6 +60,22 @@ export function addRecordFilter(ctx: RecordTypeContext): void {
       return fields;
     },
   });
+  const targeted = metadata.objectTypes.some((other) =>
+    other.fields.some((f) => valueShapeOf(f).kind === 'connection' && f.options.target === apiName),
+  );
+  if (targeted) {
+    builder.inputType(own.listRelationFilter, {
+      description: `Conditions on a list of related ${type.pluralApiName} (deleted ones never count).`,
+      fields: (t) => ({
+        some: t.field({ type: Filter, description: `At least one related ${apiName} matches.` }),
+        every: t.field({
+          type: Filter,
+          description: `No related ${apiName} fails to match (true when there is none; a missing value fails).`,
+        }),
+        none: t.field({ type: Filter, description: `No related ${apiName} matches.` }),
+      }),
+    });
+  }
   builder.inputType(own.orderBy, {
     description: 'One field to order by, e.g. { createdAt: DESC }; id breaks ties.',
     fields: (t) => {

@@ -6,10 +6,27 @@
  * are ANDed. `not` treats an unknown comparison (a missing value) as false, so
  * `not: { amount: { gt: 5 } }` includes records without an amount. A bad operand
  * is a VALIDATION_FAILED naming its path (`filter.amount.gt`).
+ *
+ * Given the workspace's metadata, a filter also goes through relations: a to-one
+ * relation's key holds a filter of the related type (`{ company: { employees:
+ * { gt: 100 } } }`), a to-many one's holds `some`, `every` and `none` filters
+ * (`{ people: { some: { firstName: { eq: "Ann" } } } }`). Each becomes one
+ * correlated `EXISTS` (relation-filter.ts), so the list stays one statement.
  */
 import { BadRequestError, FieldErrorCollector } from '../../errors.ts';
-import type { Filterable } from './filterable.ts';
+import { referenceInputName } from '../../metadata/names.ts';
+import type { ObjectTypeMeta, WorkspaceMetadata } from '../../metadata/workspace-metadata.ts';
+import { findRelation, type Relation } from '../relations.ts';
+import { filterables, type Filterable } from './filterable.ts';
 import type { SqlParams } from './params.ts';
+import {
+  LIST_RELATION_OPERATORS,
+  listRelationCondition,
+  relatedAlias,
+  relatedExists,
+  type ListRelationOperator,
+  type RelationFilterScope,
+} from './relation-filter.ts';
 
 /** A filter as the API takes it. */
 export type RecordFilter = { [key: string]: unknown };
@@ -18,17 +35,47 @@ export type RecordFilter = { [key: string]: unknown };
 export const MAX_FILTER_DEPTH = 8;
 /** Most operator conditions in one filter. */
 export const MAX_FILTER_CONDITIONS = 200;
+/** Most relations a filter may go through in a row (`{ company: { owner: { team: {..} } } }` is 3). */
+export const MAX_RELATION_HOPS = 3;
+/** Most relation conditions (a to-one filter, or one of some / every / none) in one filter: each is a subquery. */
+export const MAX_RELATION_FILTERS = 10;
 
-/** Compiles `filter`; returns `TRUE` for an empty filter. */
+/** What a filter needs to go through relations: the metadata and the filtered type. */
+export interface FilterRelations {
+  metadata: WorkspaceMetadata;
+  type: ObjectTypeMeta;
+  /** SQL alias of the filtered row; `"record"` (the unaliased table of a list) by default. */
+  row?: string;
+}
+
+/** One record type a filter (or a part of it through relations) applies to. */
+interface Level {
+  names: Map<string, Filterable>;
+  type?: ObjectTypeMeta;
+  scope: RelationFilterScope;
+}
+
+/**
+ * Compiles `filter` over `names` (filterables() of the type); returns `TRUE` for an
+ * empty filter. Without `relations`, relation keys are unknown fields.
+ */
 export function compileFilter(
   filter: RecordFilter | null | undefined,
   names: Map<string, Filterable>,
   params: SqlParams,
+  relations?: FilterRelations,
 ): string {
   const errors = new FieldErrorCollector();
   let conditions = 0;
+  let relationFilters = 0;
+  const namesByType = new Map<string, Map<string, Filterable>>();
+  const namesOf = (type: ObjectTypeMeta) => {
+    let found = namesByType.get(type.id);
+    if (!found) namesByType.set(type.id, (found = filterables(type)));
+    return found;
+  };
 
-  const compile = (node: unknown, path: string, depth: number): string => {
+  const compile = (node: unknown, path: string, depth: number, level: Level): string => {
     if (depth > MAX_FILTER_DEPTH) {
       throw new BadRequestError(`Filter is nested too deeply (at most ${MAX_FILTER_DEPTH} levels)`);
     }
@@ -45,19 +92,75 @@ export function compileFilter(
           errors.add(at, 'INVALID_TYPE', 'must be a list of filters');
           continue;
         }
-        const inner = value.map((item, i) => compile(item, `${at}.${i}`, depth + 1));
+        const inner = value.map((item, i) => compile(item, `${at}.${i}`, depth + 1, level));
         if (inner.length === 0) parts.push(key === 'and' ? 'TRUE' : 'FALSE');
         else parts.push(`(${inner.join(key === 'and' ? ' AND ' : ' OR ')})`);
       } else if (key === 'not') {
-        parts.push(`NOT COALESCE(${compile(value, at, depth + 1)}, FALSE)`);
+        parts.push(`NOT COALESCE(${compile(value, at, depth + 1, level)}, FALSE)`);
       } else {
-        const target = names.get(key);
-        if (!target) {
+        const target = level.names.get(key);
+        if (target) {
+          parts.push(...compileField(target, value, at));
+          continue;
+        }
+        const rel = relations && level.type ? findRelation(relations.metadata, level.type, key) : undefined;
+        if (!rel) {
           errors.add(at, 'UNKNOWN_FIELD', 'is not a field of this record type');
           continue;
         }
-        parts.push(...compileField(target, value, at));
+        const sql = compileRelation(rel, value, at, depth, level);
+        if (sql !== 'TRUE') parts.push(sql);
       }
+    }
+    return parts.length === 0 ? 'TRUE' : parts.length === 1 ? parts[0]! : `(${parts.join(' AND ')})`;
+  };
+
+  /** A filter through `rel`: the related type's filter (to-one) or some / every / none (to-many). */
+  const compileRelation = (rel: Relation, value: unknown, path: string, depth: number, level: Level): string => {
+    if (rel.kind === 'toOne' && rel.targets.length !== 1) {
+      const types = rel.targets.map((t) => t.apiName).join(', ');
+      errors.add(path, 'NOT_FILTERABLE', `links several record types (${types}); filter it by ${referenceInputName(rel.field.apiName)}`);
+      return 'TRUE';
+    }
+    if (level.scope.hops >= MAX_RELATION_HOPS) {
+      throw new BadRequestError(`Filter goes through too many relations in a row (at most ${MAX_RELATION_HOPS})`, { field: path });
+    }
+    const related = rel.kind === 'toOne' ? rel.targets[0]! : rel.target;
+    const inner: Level = {
+      names: namesOf(related),
+      type: related,
+      scope: { row: relatedAlias(level.scope), hops: level.scope.hops + 1 },
+    };
+    const exists = (condition: string) => {
+      if (++relationFilters > MAX_RELATION_FILTERS) {
+        throw new BadRequestError(`Filter goes through relations too many times (at most ${MAX_RELATION_FILTERS})`);
+      }
+      return relatedExists(rel, related.id, level.scope, condition, params, relations!.metadata.workspaceId);
+    };
+
+    if (rel.kind === 'toOne') {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        const idKey = referenceInputName(rel.field.apiName);
+        errors.add(path, 'INVALID_TYPE', `must be a filter of ${related.pluralApiName} (records without one: ${idKey}: { isNull: true })`);
+        return 'TRUE';
+      }
+      return exists(compile(value, path, depth, inner));
+    }
+
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      errors.add(path, 'INVALID_TYPE', 'must be an object with some, every or none');
+      return 'TRUE';
+    }
+    const parts: string[] = [];
+    for (const [op, sub] of Object.entries(value as Record<string, unknown>)) {
+      if (sub === undefined) continue;
+      const at = `${path}.${op}`;
+      if (!(LIST_RELATION_OPERATORS as readonly string[]).includes(op)) {
+        errors.add(at, 'UNKNOWN_OPERATOR', `is not an operator of to-many relations (${LIST_RELATION_OPERATORS.join(', ')})`);
+        continue;
+      }
+      const condition = listRelationCondition(op as ListRelationOperator, compile(sub, at, depth, inner), exists);
+      if (condition !== 'TRUE') parts.push(condition);
     }
     return parts.length === 0 ? 'TRUE' : parts.length === 1 ? parts[0]! : `(${parts.join(' AND ')})`;
   };
@@ -95,7 +198,8 @@ export function compileFilter(
     return out;
   };
 
-  const sql = filter ? compile(filter, 'filter', 0) : 'TRUE';
+  const root: Level = { names, type: relations?.type, scope: { row: relations?.row ?? '"record"', hops: 0 } };
+  const sql = filter ? compile(filter, 'filter', 0, root) : 'TRUE';
   errors.throwIfAny();
   return sql;
 }
