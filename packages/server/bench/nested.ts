@@ -7,10 +7,11 @@
  * request's statements are counted with `engine.db.observe` and explained.
  */
 import type { Engine, RecordPage, RecordScope } from '@relata/core';
-import { execute, parse, validate } from 'graphql';
+import { parse, validate } from 'graphql';
 import type pg from 'pg';
 import { isDeepStrictEqual } from 'node:util';
 import { createRequestContext } from '../src/context.ts';
+import { createJitExecutor } from '../src/http/use-graphql-jit.ts';
 import { createHttpServer, type HttpServer } from '../src/index.ts';
 import { NESTED, type NestedSeeded } from './nested-seed.ts';
 import { measureInterleaved, type Summary } from './stats.ts';
@@ -179,9 +180,9 @@ function nestedWays(engine: Engine, pool: pg.Pool, seeded: NestedSeeded, scope: 
     async engine(): Promise<Tree> {
       const companies = await engine.records.list(scope, 'company', { orderBy: [{ name: 'ASC' }], first: NESTED.page });
       const companyIds = companies.edges.map((e) => e.node.id);
-      const people = await engine.records.listRelated(scope, 'person', 'company', companyIds, list);
+      const people = await engine.records.listRelated(scope, 'company', 'people', companyIds, list);
       const personIds = [...people.values()].flatMap((p) => p.edges.map((e) => e.node.id));
-      const notes = await engine.records.listRelated(scope, 'note', 'person', personIds, list);
+      const notes = await engine.records.listRelated(scope, 'person', 'notes', personIds, list);
       const nodes = (p: RecordPage | undefined) => p?.edges.map((e) => e.node) ?? [];
       return companies.edges.map(({ node: c }) => ({
         id: c.id,
@@ -340,13 +341,15 @@ export async function benchNested(
     const defaultLimit = { maxCost: Number(err?.extensions?.maxCost ?? 50_000), cost: err?.extensions?.cost != null ? Number(err.extensions.cost) : null, message: err?.message ?? 'accepted' };
     log(`  default query limits: ${defaultLimit.message}`);
 
-    // In-process GraphQL execution (no HTTP): the same schema and context as the server's.
+    // In-process GraphQL execution (no HTTP): the same schema, context and executor (graphql-jit) as the server's.
     const schema = http.schemas.get(metadata);
     const document = parse(GQL_NESTED);
     const invalid = validate(schema, document);
     if (invalid.length) throw new Error(`nested query does not validate: ${invalid.map((e) => e.message).join('; ')}`);
+    const jit = createJitExecutor({ compileAfter: 1 }).prepare({ schema, document });
+    if (!jit) throw new Error('graphql-jit did not compile the nested query');
     const executeTree = async (): Promise<Tree> => {
-      const result = await execute({ schema, document, contextValue: { ...createRequestContext(engine, actor, metadata), workspaceSchema: schema } });
+      const result = await jit({ schema, document, contextValue: { ...createRequestContext(engine, actor, metadata), workspaceSchema: schema } });
       if (result.errors?.length || !result.data) throw new Error(`execute failed: ${result.errors?.[0]?.message}`);
       return fromGraphql(result.data as GqlTree);
     };

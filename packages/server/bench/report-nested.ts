@@ -10,7 +10,7 @@ export const NESTED_WAYS: Array<[NestedWayName, string]> = [
   ['rawJson', 'raw SQL, one statement (json_agg)'],
   ['engineSql', "engine's 3 statements through pg.Pool"],
   ['engine', 'engine: list + 2 × listRelated'],
-  ['execute', 'GraphQL execute, in-process'],
+  ['execute', 'GraphQL execute (graphql-jit), in-process'],
   ['graphql', 'GraphQL over HTTP'],
 ];
 
@@ -27,10 +27,10 @@ export function nestedSection(n: NestedResult): string[] {
   const rawDb = dbMs(['raw SQL']);
   const over = lat.graphql.median - base.median;
   const steps: Array<[string, string, number]> = [
-    ["engine's SQL and columns", `\`${labelOf('engineSql')}\` − the faster raw way: every record column (\`data\` as jsonb, created/updated/deleted timestamps, owner, version) plus the parent id and sort keys, instead of the 1–3 values asked for, sent and parsed by \`pg\``, lat.engineSql.median - base.median],
-    ['engine row mapping and paging', '`engine` − `engineSql`: `toRecordRow`, a cursor per edge, pages per parent', lat.engine.median - lat.engineSql.median],
-    ['GraphQL execution', '`execute` − `engine`: resolvers of every edge, node and field, argument coercion and loaders per parent', lat.execute.median - lat.engine.median],
-    ['HTTP', "`graphql` − `execute`: credentials query, yoga's pipeline (whose executor is @graphql-tools/executor, not graphql-js's `execute`), serializing the response and the client parsing it", lat.graphql.median - lat.execute.median],
+    ["engine's SQL and columns", `\`${labelOf('engineSql')}\` − the faster raw way: every record column (\`data\` as jsonb, created/updated/deleted timestamps, owner, version) plus the parent id and the sort keys other than the id, instead of the 1–3 values asked for, sent and parsed by \`pg\``, lat.engineSql.median - base.median],
+    ['engine row mapping and paging', '`engine` − `engineSql`: `toRecordRow`, an edge per record (its cursor encoded only when read), pages per parent', lat.engine.median - lat.engineSql.median],
+    ['GraphQL execution', '`execute` − `engine`: the query compiled by graphql-jit (as the server runs it) calling the resolvers of every edge, node and field, and the loaders per parent', lat.execute.median - lat.engine.median],
+    ['HTTP', "`graphql` − `execute`: credentials query, yoga's pipeline (parse and validation caches, query limits, the compiled query's cache), serializing the response and the client parsing it", lat.graphql.median - lat.execute.median],
   ];
   const list = (sql: string) => sql.replace(/\s+/g, ' ').split(' ').slice(0, 8).join(' ');
   return [
@@ -59,7 +59,7 @@ export function nestedSection(n: NestedResult): string[] {
     }),
     '',
     `All six return the same tree (the same company ids in order, the same people ids per company and note ids per person, in order, and the same field values), checked before timing. ` +
-      `The ratio of the goal is against the faster of the two hand-written ways. The rows between the raw ways and GraphQL over HTTP add one layer each: the engine's own statements run through \`pg\` (its SQL and columns, no mapping), the engine's calls the resolvers make, and GraphQL executed in-process with the server's schema and context.`,
+      `The ratio of the goal is against the faster of the two hand-written ways. The rows between the raw ways and GraphQL over HTTP add one layer each: the engine's own statements run through \`pg\` (its SQL and columns, no mapping), the engine's calls the resolvers make, and GraphQL executed in-process with the server's schema, context and executor (the query compiled by graphql-jit, http/use-graphql-jit.ts).`,
     '',
     `**Statements per GraphQL request:** ${n.statements.all.length}, ${n.statements.onRecord} of them on \`record\` (one per level, whatever the page sizes) — ` +
       n.statements.all.map((s) => `\`${list(s)} ...\``).join(', ') + '.',

@@ -40,8 +40,55 @@ export interface RecordPage {
   totalCount: number | null;
 }
 
-/** A fetched row: the record's columns and its sort values `__k0`, `__k1`, ... */
+/** A fetched row: the record's columns and its sort values `__k0`, `__k1`, ... (the id key reads `id`). */
 export type ListRow = RawRecord & Record<string, unknown>;
+
+/**
+ * An edge whose cursor is encoded only when read: most nested lists never select
+ * it. A class rather than an object literal with a getter, which V8 builds on a
+ * slow path (about 0.6 µs an edge, a millisecond for a nested page of 2,000).
+ * It keeps the sort values, not the fetched row (whose columns and parsed `data`
+ * need not live as long as the page). `cursor` is a getter of the prototype, so
+ * JSON.stringify goes through toJSON.
+ */
+class LazyEdge {
+  readonly node: RecordRow;
+  /** The sort values other than the id's (`undefined` at the id's position), or null when the id is the only key. */
+  readonly #values: unknown[] | null;
+  readonly #encode: (node: RecordRow, values: unknown[] | null) => string;
+  constructor(node: RecordRow, values: unknown[] | null, encode: (node: RecordRow, values: unknown[] | null) => string) {
+    this.node = node;
+    this.#values = values;
+    this.#encode = encode;
+  }
+  get cursor(): string {
+    return this.#encode(this.node, this.#values);
+  }
+  toJSON() {
+    return { cursor: this.cursor, node: this.node };
+  }
+}
+
+/** A page's PageInfo, whose start and end cursors are encoded only when read. */
+class LazyPageInfo {
+  readonly hasNextPage: boolean;
+  readonly hasPreviousPage: boolean;
+  readonly #edges: ReadonlyArray<{ cursor: string }>;
+  constructor(edges: ReadonlyArray<{ cursor: string }>, hasNextPage: boolean, hasPreviousPage: boolean) {
+    this.hasNextPage = hasNextPage;
+    this.hasPreviousPage = hasPreviousPage;
+    this.#edges = edges;
+  }
+  get startCursor(): string | null {
+    return this.#edges[0]?.cursor ?? null;
+  }
+  get endCursor(): string | null {
+    return this.#edges[this.#edges.length - 1]?.cursor ?? null;
+  }
+  toJSON() {
+    return { hasNextPage: this.hasNextPage, hasPreviousPage: this.hasPreviousPage, startCursor: this.startCursor, endCursor: this.endCursor };
+  }
+}
 
 function pageSize(args: ListArgs): { size: number; backward: boolean } {
   if (args.first != null && args.last != null) throw new BadRequestError('Pass first or last, not both');
@@ -78,6 +125,12 @@ export function compileList(scope: RecordScope, type: ObjectTypeMeta, args: List
   const where = [...base];
   if (cursor != null) where.push(keysetCondition(keys, decodeCursor(forwardKeys, cursor, cursorArg), params));
   const encodeCursor = cursorEncoder(forwardKeys);
+  // A sort key's value is in column `__k<i>`, but the id's needs no column of its own: the row has it.
+  const isId = forwardKeys.map((k) => k.expr === '"id"');
+  const onlyId = isId.length === 1 && isId[0]!;
+  const sortValues = (raw: ListRow) => (onlyId ? null : isId.map((id, i) => (id ? undefined : raw[`__k${i}`])));
+  const edgeCursor = (node: RecordRow, values: unknown[] | null) =>
+    encodeCursor(values === null ? [node.id] : values.map((v, i) => (isId[i] ? node.id : v)));
 
   return {
     params,
@@ -85,7 +138,7 @@ export function compileList(scope: RecordScope, type: ObjectTypeMeta, args: List
     base: base.join(' AND '),
     baseParams,
     where: where.join(' AND '),
-    columns: `${RECORD_COLUMNS}, ${keys.map((k, i) => `${k.expr} AS "__k${i}"`).join(', ')}`,
+    columns: [RECORD_COLUMNS, ...keys.flatMap((k, i) => (k.expr === '"id"' ? [] : [`${k.expr} AS "__k${i}"`]))].join(', '),
     orderBy: orderByClause(keys),
     /** One row more than the page, to know whether there is a next one. */
     limit: size + 1,
@@ -101,24 +154,17 @@ export function compileList(scope: RecordScope, type: ObjectTypeMeta, args: List
     },
     /** The page of the fetched rows (at most `limit` of them). */
     toPage(fetched: ListRow[], totalCount: number | null): RecordPage {
-      const rows = fetched.slice(0, size);
       const more = fetched.length > size;
-      if (backward) rows.reverse();
+      const count = more ? size : fetched.length;
       // Cursors are encoded only when read: most nested lists never select them.
-      const edges = rows.map((raw) => ({
-        get cursor() {
-          return encodeCursor(forwardKeys.map((_, i) => raw[`__k${i}`]));
-        },
-        node: toRecordRow(type, raw),
-      }));
+      const edges: RecordPage['edges'] = new Array(count);
+      for (let i = 0; i < count; i++) {
+        const raw = fetched[backward ? count - 1 - i : i]!;
+        edges[i] = new LazyEdge(toRecordRow(type, raw), sortValues(raw), edgeCursor);
+      }
       return {
         edges,
-        pageInfo: {
-          hasNextPage: backward ? args.before != null : more,
-          hasPreviousPage: backward ? more : args.after != null,
-          startCursor: edges[0]?.cursor ?? null,
-          endCursor: edges[edges.length - 1]?.cursor ?? null,
-        },
+        pageInfo: new LazyPageInfo(edges, backward ? args.before != null : more, backward ? more : args.after != null),
         totalCount,
       };
     },
