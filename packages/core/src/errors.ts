@@ -81,11 +81,29 @@ export class ForbiddenError extends RelataError {
   }
 }
 
-/** No valid credentials. */
+/**
+ * Why credentials were refused, as clients see it in `extensions.reason`. Only
+ * what a caller can act on: whether a key exists, was revoked, or failed its
+ * signature check are all `INVALID`. `EXPIRED` and `NOT_YET_VALID` are decided
+ * only after the signature (or the key's hash) matched.
+ */
+export type UnauthenticatedReason = 'MISSING' | 'INVALID' | 'EXPIRED' | 'NOT_YET_VALID';
+
+const UNAUTHENTICATED_MESSAGES: Record<UnauthenticatedReason, string> = {
+  MISSING: 'Missing credentials: send an API key or a token as "Authorization: Bearer <token>"',
+  INVALID: 'Invalid credentials',
+  EXPIRED: 'The credentials have expired',
+  NOT_YET_VALID: 'The token is not valid yet',
+};
+
+/** No valid credentials; `reason` says which kind of failure (see UnauthenticatedReason). */
 export class UnauthenticatedError extends RelataError {
-  constructor(message = 'Missing or invalid credentials') {
-    super('UNAUTHENTICATED', message);
+  readonly reason: UnauthenticatedReason;
+
+  constructor(reason: UnauthenticatedReason = 'INVALID', message: string = UNAUTHENTICATED_MESSAGES[reason]) {
+    super('UNAUTHENTICATED', message, { reason });
     this.name = 'UnauthenticatedError';
+    this.reason = reason;
   }
 }
 

@@ -5,6 +5,7 @@
 export * from './errors.ts';
 export { isUuid, newId } from './ids.ts';
 export * from './access/actor.ts';
+export * from './access/roles.ts';
 export * from './db/database.ts';
 export * from './db/migrator.ts';
 export type * from './db/sql-client.ts';

@@ -3,5 +3,7 @@
  * schema from its metadata and serves it; owns no business rule.
  */
 export { createHttpServer, type HttpServer, type HttpServerOptions } from './http/http-server.ts';
+export type { AuthOptions } from './auth/authenticate.ts';
+export type { JwtClaimNames, JwtConfig } from './config.ts';
 export { buildSchema, createSchemaCache } from './schema/build-schema.ts';
 export type { RequestContext } from './context.ts';

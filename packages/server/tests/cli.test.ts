@@ -172,7 +172,7 @@ describe('resolveConfig', () => {
 
 describe(`relata CLI (${engineName})`, () => {
   it('prints help for every command', async () => {
-    const commands = [[], ['start'], ['migrate'], ['workspace'], ['workspace', 'create'], ['workspace', 'list'], ['api-key'], ['api-key', 'revoke']];
+    const commands = [[], ['start'], ['migrate'], ['workspace'], ['workspace', 'create'], ['workspace', 'list'], ['api-key'], ['api-key', 'revoke'], ['api-key', 'create'], ['api-key', 'list']];
     const results = await Promise.all(commands.map((command) => relata([...command, '--help'])));
     results.forEach((result, i) => {
       const name = ['relata', ...commands[i]!].join(' ');
@@ -182,6 +182,7 @@ describe(`relata CLI (${engineName})`, () => {
     expect(results[0]!.stdout).toMatch(/start\s+start the GraphQL server/);
     expect(results[4]!.stdout).toContain('--name <name>');
     expect(results[7]!.stdout).toContain('--workspace <workspaceId>');
+    expect(results[8]!.stdout).toMatch(/--role <role>[\s\S]*--expires-at <datetime>/);
   });
 
   it('migrate applies the migrations, then reports up to date', async () => {
@@ -237,6 +238,69 @@ describe(`relata CLI (${engineName})`, () => {
       await expect(engine.workspaces.authenticate(apiKey)).rejects.toThrow(/invalid credentials/i);
     });
   });
+
+  it('api-key create makes a key with a role and an expiry, shown once; api-key list shows keys without it', async () => {
+    const target = await sharedTarget();
+    const workspace = JSON.parse((await relata(['workspace', 'create', '--name', 'Keyring', '--json'], target)).stdout) as { workspaceId: string; apiKey: string };
+    const args = ['api-key', 'create', '--workspace', workspace.workspaceId, '--name', 'CI', '--role', 'viewer', '--expires-at', '2099-01-01T00:00:00+02:00'];
+    const created = await relata([...args, '--json'], target);
+    expect(created).toMatchObject({ code: 0, stderr: '' });
+    const key = JSON.parse(created.stdout) as { apiKeyId: string; apiKey: string; workspaceId: string; name: string; role: string; expiresAt: string | null };
+    expect(key).toEqual({
+      apiKeyId: expect.any(String),
+      apiKey: expect.stringMatching(/^rk_[A-Za-z0-9]{32}$/),
+      workspaceId: workspace.workspaceId,
+      name: 'CI',
+      role: 'viewer',
+      expiresAt: '2098-12-31T22:00:00.000Z',
+    });
+    const text = await relata(['api-key', 'create', '--workspace', workspace.workspaceId, '--name', 'Support desk', '--role', 'supportAgent'], target);
+    expect(text).toMatchObject({ code: 0, stderr: '' });
+    expect(text.stdout).toMatch(/^Created API key "Support desk" \(role supportAgent\)/);
+    expect(text.stdout).toMatch(/API key:\s+rk_[A-Za-z0-9]{32}\n[\s\S]*Expires:\s+never\n[\s\S]*shown only this once/);
+
+    await withTestEngine(target, async (engine) => {
+      const { actor } = await engine.workspaces.authenticate(key.apiKey);
+      expect(actor).toEqual({ workspaceId: workspace.workspaceId, kind: 'apiKey', id: key.apiKeyId, role: 'viewer' });
+    });
+
+    const listed = await relata(['api-key', 'list', '--workspace', workspace.workspaceId, '--json'], target);
+    expect(listed).toMatchObject({ code: 0, stderr: '' });
+    expect(listed.stdout).not.toContain(key.apiKey);
+    expect(listed.stdout).not.toContain(workspace.apiKey);
+    const rows = JSON.parse(listed.stdout) as Array<Record<string, string | null>>;
+    expect(rows.map((r) => [r.name, r.role, r.state, r.expiresAt])).toEqual([
+      ['default', 'admin', 'active', null],
+      ['CI', 'viewer', 'active', '2098-12-31T22:00:00.000Z'],
+      ['Support desk', 'supportAgent', 'active', null],
+    ]);
+    expect(rows[1]).toMatchObject({ id: key.apiKeyId, prefix: key.apiKey.slice(0, 7), lastUsedAt: expect.any(String), revokedAt: null });
+    expect(rows[2]!.lastUsedAt).toBeNull();
+
+    await relata(['api-key', 'revoke', key.apiKeyId, '--workspace', workspace.workspaceId], target);
+    const table = await relata(['api-key', 'list', '--workspace', workspace.workspaceId], target);
+    expect(table).toMatchObject({ code: 0, stderr: '' });
+    const lines = table.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^ID\s+PREFIX\s+ROLE\s+STATE\s+LAST USED\s+EXPIRES\s+NAME$/);
+    expect(lines[2]).toMatch(new RegExp(`^${key.apiKeyId}\\s+${key.apiKey.slice(0, 7)}\\.\\.\\.\\s+viewer\\s+revoked\\s+\\S+\\s+2098-12-31T22:00:00.000Z\\s+CI$`));
+  }, 60_000);
+
+  it('api-key create and list fail clearly on an unknown workspace or an invalid key', async () => {
+    const target = await sharedTarget();
+    const missing = '01a2055c-0000-7000-8000-000000000000';
+    for (const args of [['api-key', 'list', '--workspace', missing], ['api-key', 'create', '--workspace', missing, '--name', 'x', '--role', 'admin']]) {
+      const result = await relata(args, target);
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.stderr).toBe(`error: No workspace ${missing}. List them with: npx relata workspace list\n`);
+    }
+    const { workspaceId } = JSON.parse((await relata(['workspace', 'create', '--name', 'Strict', '--json'], target)).stdout) as { workspaceId: string };
+    const invalid = await relata(['api-key', 'create', '--workspace', workspaceId, '--name', 'x', '--role', 'no spaces', '--expires-at', '2001-01-01T00:00:00Z'], target);
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toBe('error: Validation failed\n  role: must start with a letter and have at most 64 letters, digits, "_" or "-"\n  expiresAt: must be in the future\n');
+    const noRole = await relata(['api-key', 'create', '--workspace', workspaceId, '--name', 'x'], target);
+    expect(noRole.code).not.toBe(0);
+    expect(noRole.stderr).toMatch(/--role <role>/);
+  }, 60_000);
 
   if (!adminUrl) {
     it('refuses to open the data directory while the server holds it, leaving the data intact', async () => {

@@ -10,8 +10,8 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
   errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, unknown> & { code?: string } }>;
 }
 
-/** Starts a server; `close()` stops it and closes the database. */
-export async function startTestServer(options: Pick<HttpServerOptions, 'queryLimits'> = {}) {
+/** Starts a server (accepting JWTs when `auth.jwt` is given); `close()` stops it and closes the database. */
+export async function startTestServer(options: Pick<HttpServerOptions, 'queryLimits' | 'auth'> = {}) {
   const engine: Engine = createEngine(await createTestDatabase());
   const loggedErrors: unknown[] = [];
   const http: HttpServer = createHttpServer({ ...options, engine, logError: (_message, error) => loggedErrors.push(error) });

@@ -79,7 +79,7 @@ describe('pagination', () => {
       }
     });
 
-    /** Statements of one HTTP request (the occasional background last_used_at write excluded). */
+    /** Statements of one HTTP request after authentication (the key lookup, which may also set last_used_at, excluded). */
     async function statementsOf<T>(query: string, variables?: Record<string, unknown>): Promise<{ statements: string[]; data: T }> {
       const statements: string[] = [];
       const off = server.engine.db.observe((text) => {

@@ -1,7 +1,8 @@
 /**
  * Who is acting. Every engine call takes an Actor; the transport resolves it from
- * credentials. Roles beyond `admin` arrive with the access issue; until then an
- * API key acts with the role stored on it.
+ * credentials: an API key acts with the role stored on it, a member with the role
+ * its token names. Only `admin` is checked so far; the other roles' permissions
+ * arrive with the roles part of the access issue.
  */
 import { ForbiddenError } from '../errors.ts';
 

@@ -29,7 +29,9 @@ export function startCommand(): Command {
       `${ENVIRONMENT_HELP}
   PORT              HTTP port (default: 4000; 0 picks a free port)
   HOST              interface to listen on (default: 127.0.0.1, local connections only;
-                    use 0.0.0.0 to accept connections from other machines)`,
+                    use 0.0.0.0 to accept connections from other machines)
+  RELATA_JWT_SECRET, RELATA_JWKS_URL, RELATA_JWT_ISSUER, RELATA_JWT_AUDIENCE, ...
+                    accept JWTs besides API keys (see docs/security.md)`,
     )
     .action(async () => {
       await start(loadConfig());
@@ -126,7 +128,7 @@ async function start(config: RelataConfig): Promise<void> {
     const demo = await ensureDemoWorkspace(engine);
     // Loaded here, not at the top: the other commands need none of the GraphQL stack.
     const { createHttpServer } = await import('../http/http-server.ts');
-    server = createHttpServer({ engine });
+    server = createHttpServer({ engine, auth: { jwt: config.jwt } });
     const { url } = await listen(server, config);
     started = true;
     if (stopSignal) return void (await shutdown());

@@ -10,20 +10,26 @@ import { createYoga, type Plugin } from 'graphql-yoga';
 import type { GraphQLSchema } from 'graphql';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createAuthenticator, unauthenticatedBody, unauthenticatedHeaders, type AuthOptions } from '../auth/authenticate.ts';
 import { createRequestContext, type RequestContext } from '../context.ts';
 import { toClientError, type ErrorLogger } from '../errors.ts';
 import { useQueryLimits, type QueryLimits } from '../limits/use-query-limits.ts';
 import { createSchemaCache } from '../schema/build-schema.ts';
+import { useGraphqlJit, type GraphqlJitOptions } from './use-graphql-jit.ts';
 
 /** Options of the HTTP server. */
 export interface HttpServerOptions {
   engine: Engine;
+  /** Which credentials are accepted besides API keys (JWTs: see docs/security.md). @default API keys only */
+  auth?: AuthOptions;
   /** Serve GraphiQL on `GET /graphql`. @default NODE_ENV !== 'production' */
   graphiql?: boolean;
   /** Where internal errors are logged. @default console.error */
   logError?: ErrorLogger;
   /** Limits on the cost and depth of one operation. @default { maxCost: 50000, maxDepth: 6 } */
   queryLimits?: QueryLimits;
+  /** Execute operations compiled by graphql-jit (use-graphql-jit.ts); `false` runs yoga's executor. @default {} */
+  jit?: GraphqlJitOptions | false;
 }
 
 type ServerContext = RequestContext & { workspaceSchema: GraphQLSchema };
@@ -46,6 +52,7 @@ export function createHttpServer(options: HttpServerOptions) {
   const { engine } = options;
   const logError: ErrorLogger = options.logError ?? ((message, error) => console.error(message, error));
   const schemas = createSchemaCache(engine);
+  const authenticate = createAuthenticator(engine, options.auth);
 
   const errorCodes: Plugin = {
     onExecutionResult({ result, setResult }) {
@@ -63,7 +70,8 @@ export function createHttpServer(options: HttpServerOptions) {
     renderGraphiQL,
     landingPage: false,
     maskedErrors: { maskError: (error) => toClientError(error, logError) },
-    plugins: [useQueryLimits(options.queryLimits), errorCodes],
+    // The limits run first: a refused operation is neither compiled nor executed.
+    plugins: [useQueryLimits(options.queryLimits), ...(options.jit === false ? [] : [useGraphqlJit(options.jit)]), errorCodes],
     logging: false,
   });
 
@@ -78,23 +86,19 @@ export function createHttpServer(options: HttpServerOptions) {
 
       const wantsGraphiql = req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
       const token = bearerToken(req);
-      if (wantsGraphiql && !token) {
-        // GraphiQL's page itself needs no credentials; its requests carry them.
+      if ((wantsGraphiql && !token) || req.method === 'OPTIONS') {
+        // GraphiQL's page itself needs no credentials, nor does a browser's CORS preflight
+        // (yoga answers it without running anything); the requests that follow carry them.
         return yoga(req, res, {} as ServerContext);
       }
       let context: ServerContext;
       try {
-        const { actor, metadataVersion } = await engine.workspaces.authenticate(token);
+        const { actor, metadataVersion } = await authenticate(token);
         const metadata = await engine.metadata.snapshot(actor.workspaceId, metadataVersion);
         context = { ...createRequestContext(engine, actor, metadata), workspaceSchema: schemas.get(metadata) };
       } catch (error) {
         if (error instanceof UnauthenticatedError) {
-          return sendJson(
-            res,
-            401,
-            { errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED' } }] },
-            { 'www-authenticate': 'Bearer' },
-          );
+          return sendJson(res, 401, unauthenticatedBody(error), unauthenticatedHeaders(req.headers.origin));
         }
         throw error;
       }

@@ -1,12 +1,13 @@
 /**
  * Who can reach the workspace (admin only): its members and API keys, exposed
- * from their Prisma models with @pothos/plugin-prisma, and key revocation. Keys
- * are listed by name and prefix; their secrets are never stored or shown.
- * (Creating keys with roles arrives with the access issue, when roles are enforced.)
+ * from their Prisma models with @pothos/plugin-prisma, and key creation and
+ * revocation. Keys are listed by name and prefix; a key's secret is returned
+ * once by createApiKey, and never stored or shown again.
  */
+import type { CreatedApiKey } from '@relata/core';
 import type { Builder } from './builder.ts';
 
-/** Adds Member, ApiKey, `members`, `apiKeys` and `revokeApiKey`. */
+/** Adds Member, ApiKey, `members`, `apiKeys`, `createApiKey` and `revokeApiKey`. */
 export function addWorkspaceApi(builder: Builder): void {
   builder.prismaObject('Member', {
     description: 'A person of the workspace, as known to the identity provider.',
@@ -20,7 +21,7 @@ export function addWorkspaceApi(builder: Builder): void {
     }),
   });
 
-  builder.prismaObject('ApiKey', {
+  const ApiKey = builder.prismaObject('ApiKey', {
     description: 'An API key. The key itself is shown once, when it is created.',
     fields: (t) => ({
       id: t.exposeID('id'),
@@ -37,7 +38,7 @@ export function addWorkspaceApi(builder: Builder): void {
   builder.queryFields((t) => ({
     members: t.prismaField({
       type: ['Member'],
-      description: 'The members of the workspace (admin).',
+      description: 'The members of the workspace (admin). A member is added by the first request of a user id with a JWT.',
       resolve: (query, _root, _args, ctx) => ctx.engine.workspaces.findMembers(ctx.actor, query),
     }),
     apiKeys: t.prismaField({
@@ -47,7 +48,30 @@ export function addWorkspaceApi(builder: Builder): void {
     }),
   }));
 
+  const ApiKeyInput = builder.inputType('ApiKeyInput', {
+    fields: (t) => ({
+      name: t.string({ required: true, description: 'Shown in lists, to tell keys apart.' }),
+      role: t.string({ required: true, description: '`admin`, `member`, `viewer`, or a custom role name.' }),
+      expiresAt: t.field({ type: 'DateTime', description: 'When the key stops working; never when omitted.' }),
+    }),
+  });
+  const CreatedApiKeyRef = builder
+    .objectRef<CreatedApiKey>('CreatedApiKey')
+    .implement({
+      description: 'A new API key. `key` is shown only here: store it now.',
+      fields: (t) => ({
+        key: t.exposeString('key', { description: 'The secret, sent as `Authorization: Bearer <key>`. Shown only once.' }),
+        apiKey: t.field({ type: ApiKey, resolve: (created) => created.apiKey }),
+      }),
+    });
+
   builder.mutationFields((t) => ({
+    createApiKey: t.field({
+      type: CreatedApiKeyRef,
+      description: 'Creates an API key with a role and an optional expiry (admin). The key is returned only here.',
+      args: { input: t.arg({ type: ApiKeyInput, required: true }) },
+      resolve: (_root, { input }, ctx) => ctx.engine.workspaces.createApiKey(ctx.actor, input),
+    }),
     revokeApiKey: t.boolean({
       description: 'Revokes a key: its next request is answered 401 (admin).',
       args: { id: t.arg.id({ required: true }) },
