@@ -1,5 +1,6 @@
 /** The nested-query section of the benchmark report (report.ts renders the rest). */
-import { GQL_NESTED, NESTED_MAX_COST, RAW_NESTED_JSON_SQL, RAW_NESTED_LEVELS_SQL, type NestedResult, type NestedWayName } from './nested.ts';
+import { NESTED_MAX_COST, type NestedResult, type NestedWayName } from './nested.ts';
+import { GQL_NESTED, RAW_NESTED_JSON_SQL, RAW_NESTED_LEVELS_SQL } from './nested-queries.ts';
 import { NESTED } from './nested-seed.ts';
 import { planBlock, rate, row } from './report-markdown.ts';
 import { fmtMs, fmtRatio } from './stats.ts';
