@@ -142,7 +142,7 @@ describe('metadata', () => {
   });
 
   it('is admin only, and bumps the version every change so snapshots refresh', async () => {
-    const viewer: Actor = { ...actor, kind: 'apiKey', role: 'viewer' };
+    const viewer: Actor = { ...actor, kind: 'apiKey', roles: ['viewer'] };
     await expect(engine.metadata.createObjectType(viewer, { apiName: 'x', pluralApiName: 'xs' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     const before = await engine.metadata.snapshot(actor.workspaceId);
     await engine.metadata.updateObjectType(actor, 'deal', { label: 'Deal!' });

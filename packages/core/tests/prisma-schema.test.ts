@@ -41,9 +41,13 @@ describe('Prisma schema and migrations agree', () => {
       ownerId: member.id, version: 4, createdAt: at('11'), updatedAt: at('12'), deletedAt: at('13'), deletedRoot: uuidv7(),
     };
     const target = { ...record, id: uuidv7(), deletedAt: null, deletedRoot: null };
+    const role = {
+      id: uuidv7(), workspaceId: workspace.id, name: 'salesOps', description: 'Sales operations',
+      rules: { invoice: { read: 'all', create: 'own', update: 'own', delete: 'none', fields: { total: 'read' } } }, createdAt: at('15'), updatedAt: at('16'),
+    };
     const link = { workspaceId: workspace.id, fieldId: fieldDef.id, fromId: record.id, toId: target.id, position: 2, createdAt: at('14') };
 
-    Object.assign(roundTripped, { workspace, member, api_key: apiKey, object_type: objectType, field_def: fieldDef, record, record_link: link });
+    Object.assign(roundTripped, { workspace, member, api_key: apiKey, object_type: objectType, field_def: fieldDef, record, record_link: link, role });
     await db.prisma.workspace.create({ data: workspace });
     await db.prisma.member.create({ data: member });
     await db.prisma.apiKey.create({ data: apiKey });
@@ -53,6 +57,7 @@ describe('Prisma schema and migrations agree', () => {
     await db.prisma.record.create({ data: record });
     await db.prisma.record.create({ data: target });
     await db.prisma.recordLink.create({ data: link });
+    await db.prisma.role.create({ data: role });
 
     expect(await db.prisma.workspace.findUniqueOrThrow({ where: { id: workspace.id } })).toEqual(workspace);
     expect(await db.prisma.member.findUniqueOrThrow({ where: { workspaceId_id: { workspaceId: workspace.id, id: member.id } } })).toEqual(member);
@@ -67,14 +72,20 @@ describe('Prisma schema and migrations agree', () => {
     const linkKey = { workspaceId: workspace.id, fieldId: fieldDef.id, fromId: record.id, toId: target.id };
     expect(await db.prisma.recordLink.findUniqueOrThrow({ where: { workspaceId_fieldId_fromId_toId: linkKey } })).toEqual(link);
 
+    const { updatedAt: _r, ...roleRest } = role;
+    expect(await db.prisma.role.findUniqueOrThrow({ where: { workspaceId_name: { workspaceId: workspace.id, name: 'salesOps' } } })).toMatchObject({
+      ...roleRest,
+      updatedAt: expect.any(Date),
+    });
+
     // Every model is covered: a new model must be added to this test.
-    expect(Object.keys(Prisma.ModelName).sort()).toEqual(['ApiKey', 'FieldDef', 'ObjectType', 'Record', 'RecordLink', 'Workspace', 'Member'].sort());
+    expect(Object.keys(Prisma.ModelName).sort()).toEqual(['ApiKey', 'FieldDef', 'ObjectType', 'Record', 'RecordLink', 'Workspace', 'Member', 'Role'].sort());
   });
 
   it('has no column that the models do not know', async () => {
     const { rows } = await db.sql.query<{ table_name: string; column_name: string }>(
       `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema()
-         AND table_name IN ('workspace', 'member', 'api_key', 'object_type', 'field_def', 'record', 'record_link')`,
+         AND table_name IN ('workspace', 'member', 'api_key', 'object_type', 'field_def', 'record', 'record_link', 'role')`,
     );
     const actual = rows.map((r) => `${r.table_name}.${r.column_name}`).sort();
     const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);

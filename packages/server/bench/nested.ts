@@ -284,7 +284,7 @@ export async function benchNested(
     log(`  default query limits: ${defaultLimit.message}`);
 
     // In-process GraphQL execution (no HTTP): the same schema, context and executor (graphql-jit) as the server's.
-    const schema = http.schemas.get(metadata);
+    const schema = http.schemas.get(metadata, actor);
     const document = parse(GQL_NESTED);
     const invalid = validate(schema, document);
     if (invalid.length) throw new Error(`nested query does not validate: ${invalid.map((e) => e.message).join('; ')}`);

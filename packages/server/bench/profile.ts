@@ -31,7 +31,7 @@ export async function profileGraphqlPage(
 ): Promise<Profile> {
   const { actor, metadataVersion } = await engine.workspaces.authenticate(seeded.apiKey);
   const metadata = await engine.metadata.snapshot(actor.workspaceId, metadataVersion);
-  const schema = http.schemas.get(metadata);
+  const schema = http.schemas.get(metadata, actor);
   const document: DocumentNode = parse(GQL_PAGE);
   const errors = validate(schema, document);
   if (errors.length) throw new Error(`page query does not validate: ${errors.map((e) => e.message).join('; ')}`);
@@ -59,7 +59,7 @@ export async function profileGraphqlPage(
       httpFloor: () => clients.httpFloor(),
       auth: () => engine.workspaces.authenticate(seeded.apiKey),
       snapshot: () => engine.metadata.snapshot(actor.workspaceId, metadataVersion),
-      schema: async () => http.schemas.get(metadata),
+      schema: async () => http.schemas.get(metadata, actor),
       parseValidate: async () => validate(schema, parse(GQL_PAGE)),
       list: () => clients.enginePage(),
       execute: run,

@@ -19,18 +19,32 @@ export interface RequestContext {
    * arguments), so a nested list costs one statement per level whatever the page size.
    */
   relatedLoader(key: string, load: (parentIds: readonly string[]) => Promise<Map<string, RecordPage>>): DataLoader<string, RecordPage>;
+  /** Loads members of the workspace by id (record owners), batched per request. */
+  memberLoader: DataLoader<string, Member | null>;
 }
+
+/** A workspace member as the engine returns it. */
+export type Member = Awaited<ReturnType<Engine['workspaces']['membersByIds']>>[number];
 
 /** Creates the context of one authenticated request. */
 export function createRequestContext(engine: Engine, actor: Actor, metadata: WorkspaceMetadata): RequestContext {
   const scope: RecordScope = { actor, metadata };
   const loaders = new Map<string, DataLoader<string, RecordRow | null>>();
   const related = new Map<string, DataLoader<string, RecordPage>>();
+  let members: DataLoader<string, Member | null> | undefined;
   return {
     engine,
     actor,
     metadata,
     scope,
+    get memberLoader() {
+      members ??= new DataLoader(async (ids) => {
+        const rows = await engine.workspaces.membersByIds(actor, ids);
+        const byId = new Map(rows.map((m) => [m.id, m]));
+        return ids.map((id) => byId.get(id) ?? null);
+      });
+      return members;
+    },
     recordLoader(types) {
       const key = types.join(',');
       let loader = loaders.get(key);

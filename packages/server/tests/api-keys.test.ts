@@ -51,6 +51,10 @@ describe('API keys', () => {
     expect(created.key).toMatch(/^rk_[A-Za-z0-9]{32}$/);
     expect(created.apiKey).toEqual({ id: expect.any(String), name: 'CI deploys', role: 'member', expiresAt, prefix: created.key.slice(0, 7) });
 
+    // A custom role must exist before a key can act with it.
+    const unknown = await ws.gql(CREATE, { input: { name: 'Sales ops', role: 'salesOps' } });
+    expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION_FAILED', fields: [{ field: 'role', code: 'UNKNOWN_ROLE' }] });
+    ok(await ws.gql('mutation { createRole(input: { name: "salesOps", rules: [{ type: "*", read: ALL }] }) { name } }'));
     const custom = await createKey({ name: 'Sales ops', role: 'salesOps' });
     expect(custom.apiKey).toMatchObject({ role: 'salesOps', expiresAt: null });
 

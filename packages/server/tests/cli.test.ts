@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startEngine, type DatabaseOptions, type Engine } from '@relata/core';
+import { startEngine, systemActor, type DatabaseOptions, type Engine } from '@relata/core';
 import { createPostgresTestDatabaseUrl } from '@relata/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/config.ts';
@@ -146,6 +146,8 @@ describe('resolveConfig', () => {
       host: '127.0.0.1',
       database: { dataDir: path.resolve('/srv/app', '.relata/data') },
       env: 'development',
+      // The limits' defaults are spelled out in limits-config.test.ts.
+      limits: resolveConfig({}).limits,
     });
   });
 
@@ -156,6 +158,7 @@ describe('resolveConfig', () => {
       host: '0.0.0.0',
       database: { dataDir: path.resolve('/srv/app', 'db') },
       env: 'production',
+      limits: resolveConfig({}).limits,
     });
     const url = 'postgresql://relata:secret@db:5432/relata';
     expect(resolveConfig({ DATABASE_URL: url, RELATA_DATA_DIR: 'ignored' }).database).toEqual({ url });
@@ -254,14 +257,22 @@ describe(`relata CLI (${engineName})`, () => {
       role: 'viewer',
       expiresAt: '2098-12-31T22:00:00.000Z',
     });
-    const text = await relata(['api-key', 'create', '--workspace', workspace.workspaceId, '--name', 'Support desk', '--role', 'supportAgent'], target);
+    const supportKey = ['api-key', 'create', '--workspace', workspace.workspaceId, '--name', 'Support desk', '--role', 'supportAgent'];
+    // A custom role must be defined first (createRole); the CLI says which role is unknown.
+    const unknownRole = await relata(supportKey, target);
+    expect(unknownRole.code).not.toBe(0);
+    expect(unknownRole.stderr).toMatch(/supportAgent/);
+    await withTestEngine(target, async (engine) => {
+      await engine.metadata.createRole(systemActor(workspace.workspaceId), { name: 'supportAgent', rules: [{ type: '*', read: 'all' }] });
+    });
+    const text = await relata(supportKey, target);
     expect(text).toMatchObject({ code: 0, stderr: '' });
     expect(text.stdout).toMatch(/^Created API key "Support desk" \(role supportAgent\)/);
     expect(text.stdout).toMatch(/API key:\s+rk_[A-Za-z0-9]{32}\n[\s\S]*Expires:\s+never\n[\s\S]*shown only this once/);
 
     await withTestEngine(target, async (engine) => {
       const { actor } = await engine.workspaces.authenticate(key.apiKey);
-      expect(actor).toEqual({ workspaceId: workspace.workspaceId, kind: 'apiKey', id: key.apiKeyId, role: 'viewer' });
+      expect(actor).toEqual({ workspaceId: workspace.workspaceId, kind: 'apiKey', id: key.apiKeyId, roles: ['viewer'] });
     });
 
     const listed = await relata(['api-key', 'list', '--workspace', workspace.workspaceId, '--json'], target);

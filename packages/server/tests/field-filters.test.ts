@@ -36,7 +36,7 @@ describe('every field type over GraphQL', () => {
     const names = (await inputFields('SpecimenFilter')).map((f) => f.name).sort();
     // A to-one relation is filtered by id (`companyId`) and through it (`company`).
     const throughRelations = CASES.filter((c) => c.type === 'RELATION').map((c) => c.field);
-    expect(names).toEqual(['and', 'createdAt', 'id', 'key', 'not', 'or', 'updatedAt', ...CASES.map(keyOf), ...throughRelations].sort());
+    expect(names).toEqual(['and', 'createdAt', 'id', 'key', 'not', 'or', 'ownerId', 'updatedAt', ...CASES.map(keyOf), ...throughRelations].sort());
   });
 
   it('filters by id with every operator of IDFilter', async () => {

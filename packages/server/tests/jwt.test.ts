@@ -39,6 +39,7 @@ async function sign(
 }
 
 const reason = (res: GraphQLResponse) => res.errors?.[0]?.extensions?.reason;
+const code = (res: GraphQLResponse) => res.errors?.[0]?.extensions?.code;
 
 describe('JWT (HS256)', () => {
   let server: Server;
@@ -72,25 +73,34 @@ describe('JWT (HS256)', () => {
     expect((await members()).filter((m) => m.userId === 'user-ann')).toEqual(ann);
   });
 
-  it('acts with the first role of the token that Relata knows, and shows the latest one in members', async () => {
-    const viewer = await sign(claimsFor('user-bob', ['editor', 'viewer', 'admin']));
+  it('acts with every role of the token the workspace knows, and shows them in members', async () => {
+    const viewer = await sign(claimsFor('user-bob', ['editor', 'viewer']));
     expect(ok(await server.request<{ notes: { totalCount: number } }>(viewer, '{ notes { totalCount } }')).notes.totalCount).toBeGreaterThanOrEqual(1);
     const forbidden = await server.request(viewer, '{ members { id } }');
     expect(forbidden.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(code(await server.request(viewer, 'mutation { createNote(input: { body: "x" }) { id } }'))).toBe('BAD_REQUEST');
     expect((await members()).find((m) => m.userId === 'user-bob')?.role).toBe('viewer');
+
+    // Roles add up: viewer and member may write; a custom role of the workspace counts once it exists.
+    const both = await sign(claimsFor('user-bob', ['viewer', 'member']));
+    ok(await server.request(both, 'mutation { createNote(input: { body: "by both" }) { id } }'));
+    ok(await ws.gql('mutation { createRole(input: { name: "editor", rules: [{ type: "note", read: ALL, create: ALL }] }) { name } }'));
+    ok(await server.request(viewer, 'mutation { createNote(input: { body: "by an editor" }) { id } }'));
+    const roles = ok(await ws.gql<{ members: Array<{ userId: string; roles: string[] }> }>('{ members { userId roles } }'));
+    expect(roles.members.find((m) => m.userId === 'user-bob')?.roles).toEqual(['editor', 'viewer']);
 
     // One role as a plain string counts too; an admin token may use the admin API.
     const admin = await sign(claimsFor('user-bob', 'admin'));
     expect(ok(await server.request<{ members: MemberRow[] }>(admin, '{ members { userId role } }')).members).toContainEqual({ userId: 'user-bob', role: 'admin' });
   });
 
-  it('refuses a token that names no known role, and adds no member for it', async () => {
-    for (const roles of [['editor'], [], 'Admin', 42, undefined]) {
+  it('refuses a token that names no role the workspace knows, and adds no member for it', async () => {
+    for (const roles of [['stranger'], [], 'Admin', 42, undefined]) {
       const claims = { sub: 'user-nobody', workspaceId: ws.workspaceId, ...(roles === undefined ? {} : { roles }) };
       const res = await server.request(await sign(claims), '{ __typename }');
       expect(res.status, JSON.stringify(roles)).toBe(401);
       expect(reason(res)).toBe('INVALID');
-      expect(res.errors?.[0]?.message).toMatch(/no known role/);
+      expect(res.errors?.[0]?.message).toMatch(/no role this workspace knows/);
     }
     expect((await members()).map((m) => m.userId)).not.toContain('user-nobody');
   });

@@ -2,7 +2,7 @@
  * The printed, sorted schema of a workspace with one type of every field type:
  * any change to the generated API shows up in review as a snapshot diff.
  */
-import { createEngine, systemActor } from '@relata/core';
+import { createEngine, policyOf, systemActor } from '@relata/core';
 import { createTestDatabase } from '@relata/core/testing';
 import { lexicographicSortSchema, printSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,7 +41,7 @@ describe('generated schema', () => {
       { apiName: 'company', type: 'RELATION', options: { target: 'company' } },
     ];
     for (const field of fields) await engine.metadata.createField(actor, 'lineItem', field);
-    const schema = buildSchema(engine, await engine.metadata.snapshot(workspaceId));
+    const schema = buildSchema(engine, policyOf({ actor, metadata: await engine.metadata.snapshot(workspaceId) }));
     expect(printSchema(lexicographicSortSchema(schema))).toMatchSnapshot();
   });
 
@@ -54,13 +54,14 @@ describe('generated schema', () => {
       snapshots.push(await engine.metadata.snapshot(workspaceId));
     }
     const [a, b, c] = snapshots as [Snapshot, Snapshot, Snapshot];
-    const first = cache.get(a);
-    expect(cache.get(a)).toBe(first);
-    cache.get(b);
-    cache.get(c);
+    const admin = (s: Snapshot) => systemActor(s.workspaceId);
+    const first = cache.get(a, admin(a));
+    expect(cache.get(a, admin(a))).toBe(first);
+    cache.get(b, admin(b));
+    cache.get(c, admin(c));
     expect(cache.size).toBe(2);
     // `a` was least recently used: it was evicted and is built anew.
-    expect(cache.get(a)).not.toBe(first);
+    expect(cache.get(a, admin(a))).not.toBe(first);
   });
 });
 

@@ -54,8 +54,8 @@ describe('workspaces', () => {
     // Watch which cached schema each request gets.
     const schemas = server.http.schemas;
     const get = schemas.get.bind(schemas);
-    schemas.get = (metadata) => {
-      const schema = get(metadata);
+    schemas.get = (metadata, actor) => {
+      const schema = get(metadata, actor);
       used.push(schema);
       return schema;
     };

@@ -1,8 +1,8 @@
 /**
  * Who is acting. Every engine call takes an Actor; the transport resolves it from
- * credentials: an API key acts with the role stored on it, a member with the role
- * its token names. Only `admin` is checked so far; the other roles' permissions
- * arrive with the roles part of the access issue.
+ * credentials: an API key acts with the role stored on it, a member with the
+ * roles its token names (those the workspace knows). What the roles allow is in
+ * permissions.ts and policy.ts.
  */
 import { ForbiddenError } from '../errors.ts';
 
@@ -13,13 +13,13 @@ export interface Actor {
   kind: 'apiKey' | 'member' | 'system';
   /** The API key's, member's or system task's id. */
   id: string;
-  /** Role name: `admin`, `member`, `viewer`, or a custom role. */
-  role: string;
+  /** Role names: `admin`, `member`, `viewer`, or custom roles; the actor may do what any of them allows. */
+  roles: readonly string[];
 }
 
 /** True when the actor may manage metadata, keys and other admin resources. */
 export function isAdmin(actor: Actor): boolean {
-  return actor.kind === 'system' || actor.role === 'admin';
+  return actor.kind === 'system' || actor.roles.includes('admin');
 }
 
 /** Throws FORBIDDEN unless the actor is an admin. */
@@ -29,5 +29,5 @@ export function requireAdmin(actor: Actor, action: string): void {
 
 /** An actor for the system's own work in a workspace (CLI, seeding). */
 export function systemActor(workspaceId: string): Actor {
-  return { workspaceId, kind: 'system', id: 'system', role: 'admin' };
+  return { workspaceId, kind: 'system', id: 'system', roles: ['admin'] };
 }

@@ -7,6 +7,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import { requireAdmin, type Actor } from '../access/actor.ts';
+import { createRoleChanges, roleFromRow } from '../access/role-changes.ts';
 import type { Database } from '../db/database.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
@@ -19,6 +20,7 @@ export type { ChangeOptions, FieldQuery, ObjectTypeQuery } from './change-contex
 export type { FieldUpdate } from './field-changes.ts';
 export type { ObjectTypeInput, ObjectTypeUpdate } from './object-type-changes.ts';
 export type { ObjectTypeMeta } from './workspace-metadata.ts';
+export type { RoleInput, RoleUpdate, TypeRuleInput } from '../access/role-changes.ts';
 
 // Prisma's default 5 s is too short for building an index on a large workspace.
 const TX_OPTIONS = { timeout: 300_000, maxWait: 60_000 };
@@ -28,8 +30,10 @@ export function createMetadataService(db: Database, options: { cacheSize?: numbe
   const snapshots = new LRUCache<string, WorkspaceMetadata>({ max: options.cacheSize ?? 1000 });
 
   async function load(client: Tx | Database['prisma'], workspaceId: string, version: number) {
+    // One after the other: inside a change they share the transaction's connection.
     const rows = await client.objectType.findMany({ where: { workspaceId }, include: { fields: true } });
-    return createWorkspaceMetadata(workspaceId, version, rows);
+    const roles = await client.role.findMany({ where: { workspaceId } });
+    return createWorkspaceMetadata(workspaceId, version, rows, new Map(roles.map((row) => [row.name, roleFromRow(row)])));
   }
 
   /**
@@ -52,7 +56,7 @@ export function createMetadataService(db: Database, options: { cacheSize?: numbe
 
   /** Runs one metadata change: lock, load, change, bump the version. */
   const change: RunChange = async (actor, fn) => {
-    requireAdmin(actor, 'change record types and fields');
+    requireAdmin(actor, 'change record types, fields and roles');
     const result = await db.prisma.$transaction(async (tx) => {
       const locked = await tx.$queryRawUnsafe<Array<{ metadata_version: number }>>(
         'SELECT "metadata_version" FROM "workspace" WHERE "id" = $1::uuid FOR UPDATE',
@@ -92,6 +96,7 @@ export function createMetadataService(db: Database, options: { cacheSize?: numbe
     },
 
     ...createObjectTypeChanges(db, change),
+    ...createRoleChanges(change, (workspaceId) => snapshot(workspaceId)),
     ...createFieldChanges(db, change),
   };
 }

@@ -22,13 +22,15 @@ const BUILTIN_TYPE_NAMES = [
   'ObjectTypeUpdateInput', 'FieldInput', 'FieldUpdateInput', 'Money', 'MoneyInput', 'PageInfo', 'JSON',
   'Date', 'DateTime', 'Record', 'OrderDirection', 'IDFilter', 'Workspace', 'Member', 'ApiKey', 'Actor',
   'RecordEvent', 'EventKind', 'SearchHit', 'SearchConnection', 'SearchEdge', 'String', 'Int', 'Float',
-  'Boolean', 'ID',
+  'Boolean', 'ID', 'ApiKeyInput', 'CreatedApiKey', 'Role', 'RoleInput', 'RoleUpdateInput', 'RoleRule', 'RoleRuleInput',
+  'RoleFieldRule', 'RoleFieldRuleInput', 'RecordAccess', 'FieldAccess', 'LinksInput',
 ];
 
 /** Root field names of the API itself. */
 const BUILTIN_OPERATION_NAMES = [
   'objectTypes', 'objectType', 'createObjectType', 'updateObjectType', 'deleteObjectType', 'createField',
-  'updateField', 'deleteField', 'search', 'node', 'me', 'workspace', 'members', 'apiKeys', 'revokeApiKey',
+  'updateField', 'deleteField', 'search', 'node', 'me', 'workspace', 'members', 'apiKeys', 'createApiKey', 'revokeApiKey',
+  'roles', 'createRole', 'updateRole', 'deleteRole',
 ];
 
 /** Every clash, as field errors; `path` prefixes each error's field (e.g. `input.apiName`). */

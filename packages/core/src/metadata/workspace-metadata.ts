@@ -4,6 +4,7 @@
  * cache schemas by that hash, so workspaces with identical metadata share one.
  */
 import { createHash } from 'node:crypto';
+import type { RoleDefinition } from '../access/permissions.ts';
 import type { FieldMeta, FieldTypeName } from '../fields/types.ts';
 import { NotFoundError } from '../errors.ts';
 
@@ -26,6 +27,8 @@ export interface WorkspaceMetadata {
   /** Hash of everything that shapes the schema (not ids): equal hashes, equal schemas. */
   hash: string;
   objectTypes: readonly ObjectTypeMeta[];
+  /** The workspace's custom roles by name (the built-in ones are in access/permissions.ts). Not in `hash`. */
+  roles: ReadonlyMap<string, RoleDefinition>;
   /** The record type with this apiName, or undefined. */
   find(apiName: string): ObjectTypeMeta | undefined;
   /** The record type with this apiName; NOT_FOUND otherwise. */
@@ -60,7 +63,12 @@ export interface ObjectTypeRow {
 }
 
 /** Turns rows into a snapshot. Fields are ordered by position, then apiName. */
-export function createWorkspaceMetadata(workspaceId: string, version: number, rows: ObjectTypeRow[]): WorkspaceMetadata {
+export function createWorkspaceMetadata(
+  workspaceId: string,
+  version: number,
+  rows: ObjectTypeRow[],
+  roles: ReadonlyMap<string, RoleDefinition> = new Map(),
+): WorkspaceMetadata {
   const objectTypes: ObjectTypeMeta[] = rows
     .map((row) => ({
       id: row.id,
@@ -98,6 +106,7 @@ export function createWorkspaceMetadata(workspaceId: string, version: number, ro
     version,
     hash: hashMetadata(objectTypes),
     objectTypes,
+    roles,
     find: (apiName) => byApiName.get(apiName),
     get(apiName) {
       const type = byApiName.get(apiName);

@@ -6,7 +6,8 @@
 import { newId } from '../ids.ts';
 import type { Database } from '../db/database.ts';
 import type { Queryable } from '../db/sql-client.ts';
-import { BadRequestError, ConflictError, FieldErrorCollector, NotFoundError, ValidationError } from '../errors.ts';
+import { accessCondition, ownerOf, policyOf, requireVerb, visibleType, writableType } from '../access/policy.ts';
+import { BadRequestError, ConflictError, FieldErrorCollector, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import { fieldType } from '../fields/index.ts';
 import type { FieldMeta } from '../fields/types.ts';
 import { fieldExpr, sqlLiteral } from '../metadata/record-indexes.ts';
@@ -15,7 +16,8 @@ import { isUuid } from './query/filterable.ts';
 import { checkReferences, resolveInput, type RecordInput } from './record-input.ts';
 import { writeLinks } from './link-writes.ts';
 import { referencingWrite } from './referencing-write.ts';
-import { RECORD_COLUMNS, toRecordRow, type RawRecord, type RecordRow } from './record-row.ts';
+import { RECORD_COLUMNS, toVisibleRow, type RawRecord, type RecordRow } from './record-row.ts';
+import { createWriteGuard } from './write-access.ts';
 import type { RecordScope } from './record-service.ts';
 import { uniqueConflict } from './write-errors.ts';
 import { assertMetadataCurrent, GUARD_HOLDS, metadataGuard, staleMetadata } from './metadata-guard.ts';
@@ -96,16 +98,19 @@ export function createBulkWrites(db: Database) {
   return {
     /** Creates up to 1,000 records in one statement; any invalid item fails them all. */
     async createMany(scope: RecordScope, typeName: string, inputs: readonly RecordInput[]): Promise<RecordRow[]> {
-      const type = scope.metadata.get(typeName);
+      const type = writableType(scope, typeName, 'create');
       checkSize(inputs.length, 'inputs');
       if (inputs.length === 0) return [];
       const errors = new FieldErrorCollector();
-      const resolved = inputs.map((input, i) => resolveInput(type, input, true, errors, `inputs.${i}`));
+      const guard = createWriteGuard(scope, type, 'create');
+      const guarded = inputs.map((input, i) => guard.check(input, `inputs.${i}`, errors));
+      guard.throwIfForbidden();
+      const resolved = guarded.map(({ input }, i) => resolveInput(type, input, true, errors, `inputs.${i}`));
       const sets = resolved.map((r) => r.set);
 
-      const rows = sets.map((data) => ({ id: newId(), data }));
-      const ownerId = scope.actor.kind === 'member' ? scope.actor.id : null;
-      const items = resolved.map((r, i) => ({ set: r.set, links: r.links, path: `inputs.${i}` }));
+      const me = ownerOf(scope.actor);
+      const rows = sets.map((data, i) => ({ id: newId(), data, owner: guarded[i]!.owner === undefined ? me : guarded[i]!.owner }));
+      const items = resolved.map((r, i) => ({ set: r.set, links: r.links, owner: guarded[i]!.owner, path: `inputs.${i}` }));
       return referencingWrite(sql, scope, type, items, errors, async (q) => {
         await uniqueProblems(q, scope, type, sets, 'inputs');
         const params = new SqlParams();
@@ -114,9 +119,9 @@ export function createBulkWrites(db: Database) {
         try {
           ({ rows: inserted } = await q.query<RawRecord>(
             `${guard}INSERT INTO "record" ("workspace_id", "id", "object_type_id", "data", "owner_id", "search") ` +
-              `SELECT ${params.add(scope.metadata.workspaceId)}::uuid, u."id", ${params.add(type.id)}::uuid, u."data", ${params.add(ownerId)}::uuid, ` +
+              `SELECT ${params.add(scope.metadata.workspaceId)}::uuid, u."id", ${params.add(type.id)}::uuid, u."data", u."owner", ` +
               `${searchVectorSql(type, 'u."data"')} ` +
-              `FROM jsonb_to_recordset(${params.add(JSON.stringify(rows))}::jsonb) AS u("id" uuid, "data" jsonb), "guard" ` +
+              `FROM jsonb_to_recordset(${params.add(JSON.stringify(rows))}::jsonb) AS u("id" uuid, "data" jsonb, "owner" uuid), "guard" ` +
               `RETURNING ${RECORD_COLUMNS}`,
             params.values,
           ));
@@ -125,7 +130,7 @@ export function createBulkWrites(db: Database) {
         }
         if (inserted.length === 0) throw staleMetadata();
         const byId = new Map(inserted.map((raw) => [raw.id, raw]));
-        return { result: rows.map((row) => toRecordRow(type, byId.get(row.id)!)), ids: rows.map((row) => row.id) };
+        return { result: rows.map((row) => toVisibleRow(scope, type, byId.get(row.id)!)), ids: rows.map((row) => row.id) };
       });
     },
 
@@ -134,22 +139,25 @@ export function createBulkWrites(db: Database) {
      * missing, or whose expectedVersion is stale, fails the whole call.
      */
     async updateMany(scope: RecordScope, typeName: string, updates: readonly RecordUpdate[]): Promise<RecordRow[]> {
-      const type = scope.metadata.get(typeName);
+      const type = writableType(scope, typeName, 'update');
       checkSize(updates.length, 'updates');
       if (updates.length === 0) return [];
       const errors = new FieldErrorCollector();
+      const guard = createWriteGuard(scope, type, 'update');
       const firstIndex = new Map<string, number>();
       const items = updates.map((update, i) => {
         const id = String(update.id).toLowerCase();
         if (firstIndex.has(id)) errors.add(`updates.${i}.id`, 'DUPLICATE', `is also updated by updates.${firstIndex.get(id)}`);
         else firstIndex.set(id, i);
-        const { set, unset, links } = resolveInput(type, update.input, false, errors, `updates.${i}.input`);
-        return { id, set, unset, links, expected: update.expectedVersion ?? null, path: `updates.${i}.input` };
+        const { input, owner } = guard.check(update.input, `updates.${i}.input`, errors);
+        const { set, unset, links } = resolveInput(type, input, false, errors, `updates.${i}.input`);
+        return { id, set, unset, links, owner, expected: update.expectedVersion ?? null, path: `updates.${i}.input` };
       });
+      guard.throwIfForbidden();
 
       return sql.transaction(async (tx) => {
         // Records the updates name are checked, and locked, in this transaction.
-        await checkReferences(tx, scope.metadata, type, items, errors, true);
+        await checkReferences(tx, scope, type, items, errors, true);
         errors.throwIfAny();
         const missing = items.map((it, i) => (isUuid(it.id) ? -1 : i)).filter((i) => i >= 0);
         if (missing.length) throw notFound(type, missing, items);
@@ -159,14 +167,20 @@ export function createBulkWrites(db: Database) {
         const params = new SqlParams();
         const guard = metadataGuard(scope, params);
         const patched = `((r."data" || u."patch") - ARRAY(SELECT jsonb_array_elements_text(u."unset")))`;
+        const recordset = items.map((it) => ({
+          id: it.id, patch: it.set, unset: it.unset, expected: it.expected, owner: it.owner ?? null, setOwner: it.owner !== undefined,
+        }));
+        const updatable = accessCondition(scope, type, 'update', params, 'r."owner_id"');
         try {
           ({ rows } = await tx.query<RawRecord>(
             `${guard}UPDATE "record" AS r SET "data" = ${patched}, "search" = ${searchVectorSql(type, patched)}, ` +
+              `"owner_id" = CASE WHEN u."setOwner" THEN u."owner" ELSE r."owner_id" END, ` +
               `"version" = r."version" + 1, "updated_at" = CURRENT_TIMESTAMP ` +
-              `FROM jsonb_to_recordset(${params.add(JSON.stringify(items.map((it) => ({ id: it.id, patch: it.set, unset: it.unset, expected: it.expected }))))}::jsonb) ` +
-              `AS u("id" uuid, "patch" jsonb, "unset" jsonb, "expected" int) ` +
+              `FROM jsonb_to_recordset(${params.add(JSON.stringify(recordset))}::jsonb) ` +
+              `AS u("id" uuid, "patch" jsonb, "unset" jsonb, "expected" int, "owner" uuid, "setOwner" boolean) ` +
               `WHERE r."workspace_id" = ${params.add(scope.metadata.workspaceId)} AND r."object_type_id" = ${params.add(type.id)} ` +
               `AND r."id" = u."id" AND r."deleted_at" IS NULL AND (u."expected" IS NULL OR r."version" = u."expected") AND ${GUARD_HOLDS} ` +
+              (updatable ? `AND ${updatable} ` : '') +
               `RETURNING ${RECORD_COLUMNS.split(', ').map((c) => `r.${c}`).join(', ')}`,
             params.values,
           ));
@@ -177,13 +191,27 @@ export function createBulkWrites(db: Database) {
           await assertMetadataCurrent(tx, scope);
           const done = new Set(rows.map((r) => r.id));
           const failed = items.map((it, i) => (done.has(it.id) ? -1 : i)).filter((i) => i >= 0);
-          const { rows: current } = await tx.query<{ id: string; version: number }>(
-            'SELECT "id", "version" FROM "record" WHERE "workspace_id" = $1 AND "object_type_id" = $2 AND "id" = ANY($3::uuid[]) AND "deleted_at" IS NULL',
-            [scope.metadata.workspaceId, type.id, failed.map((i) => items[i]!.id)],
+          const p = new SqlParams();
+          const readable = accessCondition(scope, type, 'read', p);
+          const { rows: current } = await tx.query<{ id: string; version: number; owner_id: string | null }>(
+            `SELECT "id", "version", "owner_id" FROM "record" WHERE "workspace_id" = ${p.add(scope.metadata.workspaceId)} ` +
+              `AND "object_type_id" = ${p.add(type.id)} AND "id" = ANY(${p.add(failed.map((i) => items[i]!.id))}::uuid[]) ` +
+              `AND "deleted_at" IS NULL${readable ? ` AND ${readable}` : ''}`,
+            p.values,
           );
           const versions = new Map(current.map((r) => [r.id, r.version]));
           const absent = failed.filter((i) => !versions.has(items[i]!.id));
           if (absent.length) throw notFound(type, absent, items);
+          if (policyOf(scope).access(type.id, 'update') === 'own') {
+            const me = ownerOf(scope.actor);
+            const owners = new Map(current.map((r) => [r.id, r.owner_id]));
+            const others = failed.filter((i) => owners.get(items[i]!.id) !== me);
+            if (others.length) {
+              throw new ForbiddenError(`Your role may change only the ${type.pluralApiName} you own; nothing was written`, {
+                fields: others.map((i) => ({ field: `updates.${i}.id`, code: 'FORBIDDEN', message: 'is not yours' })),
+              });
+            }
+          }
           throw new ConflictError(`Some ${type.pluralApiName} changed since they were read; nothing was written`, {
             fields: failed.map((i) => ({
               field: `updates.${i}.expectedVersion`,
@@ -195,7 +223,7 @@ export function createBulkWrites(db: Database) {
         const linked = items.filter((it) => it.links.length > 0);
         if (linked.length > 0) await writeLinks(tx, scope, type, linked);
         const byId = new Map(rows.map((raw) => [raw.id, raw]));
-        return items.map((it) => toRecordRow(type, byId.get(it.id)!));
+        return items.map((it) => toVisibleRow(scope, type, byId.get(it.id)!));
       });
     },
 
@@ -210,10 +238,13 @@ export function createBulkWrites(db: Database) {
       match: Record<string, unknown>,
       input: RecordInput,
     ): Promise<{ record: RecordRow; created: boolean }> {
-      const type = scope.metadata.get(typeName);
+      // An upsert creates or changes: it takes both rights.
+      const type = writableType(scope, typeName, 'create');
+      requireVerb(scope, type, 'update');
       const errors = new FieldErrorCollector();
       const keys = Object.keys(match ?? {}).filter((k) => match[k] !== undefined && match[k] !== null);
-      const field: FieldMeta | undefined = keys.length === 1 ? type.fields.find((f) => f.apiName === keys[0]) : undefined;
+      const visible = visibleType(scope, type);
+      const field: FieldMeta | undefined = keys.length === 1 ? visible?.fields.find((f) => f.apiName === keys[0]) : undefined;
       if (keys.length !== 1) errors.add('match', 'INVALID_VALUE', 'must name exactly one unique field');
       else if (!field?.unique) errors.add(`match.${keys[0]}`, 'NOT_UNIQUE', 'is not a unique field of this type');
       errors.throwIfAny();
@@ -221,16 +252,23 @@ export function createBulkWrites(db: Database) {
       const normalized = fieldType(field!.type).normalize(match[key], field!);
       if (!normalized.ok) throw new ValidationError([{ field: `match.${key}`, code: normalized.code, message: normalized.message }]);
 
-      const createSet = resolveInput(type, { ...input, [key]: input?.[key] ?? match[key] }, true, errors).set;
+      const guard = createWriteGuard(scope, type, 'create');
+      const given = guard.check({ ...input, [key]: input?.[key] ?? match[key] }, 'input', errors);
+      guard.throwIfForbidden();
+      const createSet = resolveInput(type, given.input, true, errors).set;
       // The same input as a patch, for the update path (its errors are those above).
-      const patch = resolveInput(type, input, false, new FieldErrorCollector());
+      const patch = resolveInput(type, guard.check(input, 'input', new FieldErrorCollector()).input, false, new FieldErrorCollector());
       if (createSet[key] !== undefined && JSON.stringify(createSet[key]) !== JSON.stringify(normalized.value)) {
         errors.add(`input.${key}`, 'MISMATCH', `must equal match.${key} when given`);
       }
-      const ownerId = scope.actor.kind === 'member' ? scope.actor.id : null;
-      return referencingWrite(sql, scope, type, [{ set: createSet, links: patch.links, path: 'input' }], errors, async (q) => {
+      const ownerId = given.owner === undefined ? ownerOf(scope.actor) : given.owner;
+      const items = [{ set: createSet, links: patch.links, owner: given.owner, path: 'input' }];
+      return referencingWrite(sql, scope, type, items, errors, async (q) => {
         const params = new SqlParams();
         const guard = metadataGuard(scope, params);
+        // The record found must be one the actor may change: otherwise no row comes back.
+        const updatable = accessCondition(scope, type, 'update', params, 'r."owner_id"');
+        const setOwner = given.owner === undefined ? '' : `"owner_id" = ${params.add(given.owner)}::uuid, `;
         const created = `${params.add(JSON.stringify(createSet))}::jsonb`;
         const patched = `((r."data" || ${params.add(JSON.stringify(patch.set))}::jsonb) - ${params.add(patch.unset)}::text[])`;
         let rows: Array<RawRecord & { inserted: boolean }>;
@@ -241,19 +279,43 @@ export function createBulkWrites(db: Database) {
               `${created}, ${params.add(ownerId)}::uuid, ${searchVectorSql(type, created)} FROM "guard" ` +
               // The conflict target restates the unique index of the field, predicate included.
               `ON CONFLICT ("workspace_id", (${fieldExpr(field!)})) WHERE "object_type_id" = '${type.id}'::uuid AND "deleted_at" IS NULL ` +
-              `DO UPDATE SET "data" = ${patched}, "search" = ${searchVectorSql(type, patched)}, ` +
+              `DO UPDATE SET "data" = ${patched}, "search" = ${searchVectorSql(type, patched)}, ${setOwner}` +
               `"version" = r."version" + 1, "updated_at" = CURRENT_TIMESTAMP ` +
+              (updatable ? `WHERE ${updatable} ` : '') +
               `RETURNING ${RECORD_COLUMNS.split(', ').map((c) => `r.${c}`).join(', ')}, (r."xmax" = 0) AS "inserted"`,
             params.values,
           ));
         } catch (error) {
           return uniqueConflict(error, type);
         }
-        if (!rows[0]) throw staleMetadata();
-        return { result: { record: toRecordRow(type, rows[0]), created: rows[0].inserted }, ids: [rows[0].id] };
+        if (!rows[0]) {
+          await assertMetadataCurrent(q, scope);
+          return upsertRefused(q, scope, type, field!, normalized.value);
+        }
+        return { result: { record: toVisibleRow(scope, type, rows[0]), created: rows[0].inserted }, ids: [rows[0].id] };
       });
     },
   };
+}
+
+/**
+ * Why an upsert found a record it may not change: FORBIDDEN when the actor may
+ * read it, else the CONFLICT a create of a taken unique value gets.
+ */
+async function upsertRefused(q: Queryable, scope: RecordScope, type: ObjectTypeMeta, field: FieldMeta, value: unknown): Promise<never> {
+  const params = new SqlParams();
+  const readable = accessCondition(scope, type, 'read', params);
+  const { rows } = await q.query(
+    `SELECT 1 FROM "record" WHERE "workspace_id" = ${params.add(scope.metadata.workspaceId)} AND "object_type_id" = ${params.add(type.id)} ` +
+      `AND ("data"->>${sqlLiteral(field.apiName)}) = ${params.add(asText(value))} AND "deleted_at" IS NULL${readable ? ` AND ${readable}` : ''}`,
+    params.values,
+  );
+  if (rows.length > 0) {
+    throw new ForbiddenError(`Your role may change only the ${type.pluralApiName} you own`, { type: type.apiName, verb: 'update' });
+  }
+  throw new ConflictError(`${type.apiName}.${field.apiName} ${asText(value)} is already taken`, {
+    fields: [{ field: `match.${field.apiName}`, code: 'UNIQUE', message: 'is already taken by another record' }],
+  });
 }
 
 function notFound(type: ObjectTypeMeta, indexes: number[], items: Array<{ id: string }>) {

@@ -16,6 +16,11 @@
  * name a record reached at the previous level (all of them at once), then one
  * statement for every RESTRICT relation together; never one per record.
  *
+ * Permissions: the record itself must be one the actor may delete (restore takes
+ * the same right); what a CASCADE takes along goes with it whoever may delete it,
+ * as the admin who defined the relation said (Salesforce's master-detail works
+ * the same way).
+ *
  * Exactness: everything runs in one transaction led by the statement that changes
  * (so locks) the root row, under the metadata guard. Each later statement sees what
  * was committed before it (READ COMMITTED) and locks what it changes; a write naming
@@ -24,7 +29,8 @@
  */
 import { isUniqueViolation } from '../db/pg-errors.ts';
 import type { Queryable, SqlClient } from '../db/sql-client.ts';
-import { ConflictError, NotFoundError } from '../errors.ts';
+import { accessCondition } from '../access/policy.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
 import { fieldIdFromIndexName, sqlLiteral } from '../metadata/record-indexes.ts';
 import type { ObjectTypeMeta, WorkspaceMetadata } from '../metadata/workspace-metadata.ts';
 import { assertMetadataCurrent, GUARD_HOLDS, metadataGuard } from './metadata-guard.ts';
@@ -144,6 +150,23 @@ async function assertNotRestricted(
 }
 
 /**
+ * FORBIDDEN when the record a delete or restore missed is one the actor may read
+ * (so only the right to delete it is lacking); otherwise the caller's NOT_FOUND.
+ */
+async function refuseIfReadable(q: Queryable, scope: RecordScope, type: ObjectTypeMeta, id: string, deleted: boolean): Promise<void> {
+  const params = new SqlParams();
+  const readable = accessCondition(scope, type, 'read', params);
+  const { rows } = await q.query(
+    `SELECT 1 FROM "record" WHERE "workspace_id" = ${params.add(scope.metadata.workspaceId)} AND "object_type_id" = ${params.add(type.id)} ` +
+      `AND "id" = ${params.add(id)} AND "deleted_at" IS ${deleted ? 'NOT ' : ''}NULL${readable ? ` AND ${readable}` : ''}`,
+    params.values,
+  );
+  if (rows.length > 0) {
+    throw new ForbiddenError(`Your role may ${deleted ? 'restore' : 'delete'} only the ${type.pluralApiName} you own`, { type: type.apiName, verb: 'delete' });
+  }
+}
+
+/**
  * Soft-deletes the record `id` of `type` and what its CASCADE relations take along;
  * refused (CONFLICT, nothing changed) when live records name any of them through a
  * RESTRICT relation. Returns the deleted record's row.
@@ -154,15 +177,17 @@ export async function softDelete(sql: SqlClient, scope: RecordScope, type: Objec
   const run = async (q: Queryable): Promise<RawRecord> => {
     const params = new SqlParams();
     const guard = metadataGuard(scope, params);
+    const deletable = accessCondition(scope, type, 'delete', params);
     const { rows } = await q.query<RawRecord>(
       `${guard}UPDATE "record" SET ${DELETED}, "deleted_root" = "id" ` +
         `WHERE "workspace_id" = ${params.add(scope.metadata.workspaceId)} AND "object_type_id" = ${params.add(type.id)} ` +
-        `AND "id" = ${params.add(id)} AND "deleted_at" IS NULL AND ${GUARD_HOLDS} RETURNING ${RECORD_COLUMNS}`,
+        `AND "id" = ${params.add(id)} AND "deleted_at" IS NULL AND ${GUARD_HOLDS}${deletable ? ` AND ${deletable}` : ''} RETURNING ${RECORD_COLUMNS}`,
       params.values,
     );
     const raw = rows[0];
     if (!raw) {
       await assertMetadataCurrent(q, scope);
+      await refuseIfReadable(q, scope, type, id, false);
       throw new NotFoundError(`No ${type.apiName} with id ${id}`, { id });
     }
     const taken = await followCascade(scope.metadata, new Map([[type.apiName, [raw.id]]]), async (rel, ids) => {
@@ -221,13 +246,14 @@ export async function restoreDeleted(sql: SqlClient, scope: RecordScope, type: O
     const params = new SqlParams();
     const workspace = params.add(meta.workspaceId);
     const guard = metadataGuard(scope, params).trimEnd();
+    const restorable = accessCondition(scope, type, 'delete', params);
     try {
       ({
         rows: [raw],
       } = await tx.query<RawRecord & { taken_by: string | null }>(
         `${guard}, "before" AS (SELECT "id" AS "root_id", "deleted_root" AS "taken_by" FROM "record" ` +
           `WHERE "workspace_id" = ${workspace} AND "object_type_id" = ${params.add(type.id)} AND "id" = ${params.add(id)} ` +
-          `AND "deleted_at" IS NOT NULL AND ${GUARD_HOLDS} FOR UPDATE) ` +
+          `AND "deleted_at" IS NOT NULL AND ${GUARD_HOLDS}${restorable ? ` AND ${restorable}` : ''} FOR UPDATE) ` +
           `UPDATE "record" SET ${RESTORED} FROM "before" WHERE "workspace_id" = ${workspace} AND "id" = "before"."root_id" ` +
           `RETURNING ${RECORD_COLUMNS}, "before"."taken_by"`,
         params.values,
@@ -237,6 +263,7 @@ export async function restoreDeleted(sql: SqlClient, scope: RecordScope, type: O
     }
     if (!raw) {
       await assertMetadataCurrent(tx, scope);
+      await refuseIfReadable(tx, scope, type, id, true);
       throw new NotFoundError(`No deleted ${type.apiName} with id ${id}`, { id });
     }
     const { taken_by: takenBy, ...row } = raw;

@@ -3,7 +3,8 @@
  * many parents alike: page size, ordering, filter, keyset condition, and how the
  * fetched rows become a Relay page.
  */
-import { BadRequestError } from '../errors.ts';
+import { accessCondition, policyOf, visibleType } from '../access/policy.ts';
+import { BadRequestError, NotFoundError } from '../errors.ts';
 import type { ObjectTypeMeta } from '../metadata/workspace-metadata.ts';
 import { compileFilter } from './query/filter.ts';
 import { filterables } from './query/filterable.ts';
@@ -106,8 +107,14 @@ function pageSize(args: ListArgs): { size: number; backward: boolean } {
   return { size, backward };
 }
 
-/** Compiles a list of `type`'s records for `args`. */
-export function compileList(scope: RecordScope, type: ObjectTypeMeta, args: ListArgs) {
+/**
+ * Compiles a list of `of`'s records for `args`, as the actor sees them: only the
+ * records they may read (not counted otherwise), and only the fields they may see
+ * (in rows, filters and orderings). NOT_FOUND when they may not read the type.
+ */
+export function compileList(scope: RecordScope, of: ObjectTypeMeta, args: ListArgs) {
+  const type = visibleType(scope, of);
+  if (!type) throw new NotFoundError(`No record type "${of.apiName}"`, { type: of.apiName });
   const names = filterables(type);
   const { size, backward } = pageSize(args);
   const forwardKeys = resolveOrder(args.orderBy, names);
@@ -116,7 +123,13 @@ export function compileList(scope: RecordScope, type: ObjectTypeMeta, args: List
   const params = new SqlParams();
   const base = [`"workspace_id" = ${params.add(scope.metadata.workspaceId)} AND "object_type_id" = ${params.add(type.id)}`];
   if (!args.includeDeleted) base.push('"deleted_at" IS NULL');
-  const filterSql = compileFilter(args.filter, names, params, { metadata: scope.metadata, type });
+  const readable = accessCondition(scope, type, 'read', params);
+  if (readable) base.push(readable);
+  const filterSql = compileFilter(args.filter, names, params, {
+    metadata: policyOf(scope).view,
+    type,
+    readCondition: (related, p) => accessCondition(scope, related, 'read', p),
+  });
   if (filterSql !== 'TRUE') base.push(filterSql);
   const baseParams = params.values.length;
 

@@ -10,7 +10,7 @@ import { parseRecordId } from '../fields/relation.ts';
 import type { FieldMeta } from '../fields/types.ts';
 import type { ObjectTypeMeta } from '../metadata/workspace-metadata.ts';
 import type { Queryable } from '../db/sql-client.ts';
-import type { WorkspaceMetadata } from '../metadata/workspace-metadata.ts';
+import { ownerOf, policyOf, type AccessScope } from '../access/policy.ts';
 
 /** Most ids one of connect, disconnect or set may list. */
 export const MAX_LINK_IDS = 1000;
@@ -134,30 +134,37 @@ function resolveLinkChange(field: FieldMeta, value: unknown, path: string, error
 export interface WriteItem {
   set: Record<string, unknown>;
   links?: LinkChange[];
+  /** The owner the input names (a member id), if it names one. */
+  owner?: string | null;
   path: string;
 }
 
-/** True when the write names other records (to-one ids, or links to change), so its targets must be checked. */
+/** True when the write names other records or members (to-one ids, links to change, an owner), so they must be checked. */
 export function namesOtherRecords(type: ObjectTypeMeta, items: readonly WriteItem[]): boolean {
   const toOne = type.fields.filter((f) => fieldType(f.type).references);
-  return items.some((item) => (item.links?.length ?? 0) > 0 || toOne.some((f) => typeof item.set[f.apiName] === 'string'));
+  return items.some(
+    (item) => (item.links?.length ?? 0) > 0 || typeof item.owner === 'string' || toOne.some((f) => typeof item.set[f.apiName] === 'string'),
+  );
 }
 
 /**
  * Checks that every record a write names (the id of a to-one relation, the ids a
  * to-many relation connects or sets) is a live record of an allowed type in the
- * same workspace: one query for all of them. With `lock`, the named records are
+ * same workspace that the actor may read (one query for all of them), and that an
+ * owner it names is a member of the workspace. With `lock`, the named records are
  * locked FOR SHARE until the transaction ends, so a concurrent delete waits for
  * the write (and a write waiting on a delete sees the record deleted).
  */
 export async function checkReferences(
   sql: Queryable,
-  meta: WorkspaceMetadata,
+  scope: AccessScope,
   type: ObjectTypeMeta,
   items: readonly WriteItem[],
   errors: FieldErrorCollector,
   lock = false,
 ): Promise<void> {
+  const meta = scope.metadata;
+  await checkOwners(sql, meta.workspaceId, items, errors);
   const wanted: Array<{ id: string; targets: string[]; at: string }> = [];
   for (const field of type.fields) {
     const references = fieldType(field.type).references;
@@ -176,17 +183,38 @@ export async function checkReferences(
     }
   }
   if (wanted.length === 0) return;
-  const { rows } = await sql.query<{ id: string; object_type_id: string }>(
-    'SELECT "id"::text AS "id", "object_type_id"::text AS "object_type_id" FROM "record" ' +
+  const { rows } = await sql.query<{ id: string; object_type_id: string; owner_id: string | null }>(
+    'SELECT "id"::text AS "id", "object_type_id"::text AS "object_type_id", "owner_id"::text AS "owner_id" FROM "record" ' +
       'WHERE "workspace_id" = $1 AND "id" = ANY($2::uuid[]) AND "deleted_at" IS NULL' +
       (lock ? ' FOR SHARE' : ''),
     [meta.workspaceId, [...new Set(wanted.map((w) => w.id))]],
   );
-  const found = new Map(rows.map((r) => [r.id, meta.findById(r.object_type_id)?.apiName]));
+  // A record the actor may not read does not exist for them.
+  const policy = policyOf(scope);
+  const me = ownerOf(scope.actor);
+  const readable = (r: (typeof rows)[number]) => {
+    const access = policy.access(r.object_type_id, 'read');
+    return access === 'all' || (access === 'own' && me !== null && r.owner_id === me);
+  };
+  const found = new Map(rows.filter(readable).map((r) => [r.id, meta.findById(r.object_type_id)?.apiName]));
   for (const w of wanted) {
     const target = found.get(w.id);
     if (target === undefined) errors.add(w.at, 'INVALID_REFERENCE', `no ${w.targets.join(' or ')} record with id ${w.id}`);
     else if (!w.targets.includes(target)) errors.add(w.at, 'INVALID_REFERENCE', `record ${w.id} is a ${target}, not a ${w.targets.join(' or ')}`);
+  }
+}
+
+/** Checks that the owners `items` name are members of the workspace (members are never deleted). */
+async function checkOwners(sql: Queryable, workspaceId: string, items: readonly WriteItem[], errors: FieldErrorCollector) {
+  const named = items.filter((item): item is WriteItem & { owner: string } => typeof item.owner === 'string');
+  if (named.length === 0) return;
+  const { rows } = await sql.query<{ id: string }>('SELECT "id"::text AS "id" FROM "member" WHERE "workspace_id" = $1 AND "id" = ANY($2::uuid[])', [
+    workspaceId,
+    [...new Set(named.map((item) => item.owner))],
+  ]);
+  const members = new Set(rows.map((r) => r.id));
+  for (const item of named) {
+    if (!members.has(item.owner)) errors.add(`${item.path}.ownerId`, 'INVALID_REFERENCE', `no member of this workspace has id ${item.owner}`);
   }
 }
 

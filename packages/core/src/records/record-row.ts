@@ -1,4 +1,5 @@
 /** A record as the engine returns it, and its mapping from a `record` row. */
+import { visibleType, type AccessScope } from '../access/policy.ts';
 import { fieldType } from '../fields/index.ts';
 import type { ObjectTypeMeta } from '../metadata/workspace-metadata.ts';
 
@@ -47,4 +48,9 @@ export function toRecordRow(type: ObjectTypeMeta, raw: RawRecord): RecordRow {
     ownerId: raw.owner_id,
     data,
   };
+}
+
+/** Maps a raw row of `type` (a type of the full metadata) as the actor sees it: without the fields hidden from them. */
+export function toVisibleRow(scope: AccessScope, type: ObjectTypeMeta, raw: RawRecord): RecordRow {
+  return toRecordRow(visibleType(scope, type) ?? type, raw);
 }

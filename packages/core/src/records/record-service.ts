@@ -6,9 +6,10 @@
  */
 import { newId } from '../ids.ts';
 import { requireAdmin, type Actor } from '../access/actor.ts';
+import { accessCondition, ownerOf, policyOf, readableType, writableType } from '../access/policy.ts';
 import type { Database } from '../db/database.ts';
 import type { Queryable } from '../db/sql-client.ts';
-import { ConflictError, FieldErrorCollector, NotFoundError } from '../errors.ts';
+import { ConflictError, FieldErrorCollector, ForbiddenError, NotFoundError } from '../errors.ts';
 import { createBulkWrites } from './bulk-writes.ts';
 import { destroyRecord, restoreDeleted, softDelete } from './delete-effects.ts';
 import { searchVectorSql } from './search-vector.ts';
@@ -21,7 +22,8 @@ import { SqlParams } from './query/params.ts';
 import { findRelation, relatedCondition } from './relations.ts';
 import { resolveInput, type RecordInput } from './record-input.ts';
 import { referencingWrite } from './referencing-write.ts';
-import { RECORD_COLUMNS, toRecordRow, type RawRecord, type RecordRow } from './record-row.ts';
+import { createWriteGuard } from './write-access.ts';
+import { RECORD_COLUMNS, toRecordRow, toVisibleRow, type RawRecord, type RecordRow } from './record-row.ts';
 
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ListArgs, type RecordPage } from './list-query.ts';
 
@@ -40,20 +42,29 @@ export function createRecordService(db: Database) {
     return `"workspace_id" = ${params.add(scope.metadata.workspaceId)} AND "object_type_id" = ${params.add(type.id)}`;
   }
 
+  /** The record `id` of `type` if the actor may read it (deleted ones too with `includeDeleted`). */
   async function getRaw(q: Queryable, scope: RecordScope, type: ObjectTypeMeta, id: string, includeDeleted = false) {
     if (!isUuid(id)) return null;
-    const { rows } = await q.query<RawRecord>(
-      `SELECT ${RECORD_COLUMNS} FROM "record" WHERE "workspace_id" = $1 AND "object_type_id" = $2 AND "id" = $3` +
-        (includeDeleted ? '' : ' AND "deleted_at" IS NULL'),
-      [scope.metadata.workspaceId, type.id, id],
-    );
+    const params = new SqlParams();
+    const where = [scopeCondition(scope, type, params), `"id" = ${params.add(id)}`];
+    if (!includeDeleted) where.push('"deleted_at" IS NULL');
+    const readable = accessCondition(scope, type, 'read', params);
+    if (readable) where.push(readable);
+    const { rows } = await q.query<RawRecord>(`SELECT ${RECORD_COLUMNS} FROM "record" WHERE ${where.join(' AND ')}`, params.values);
     return rows[0] ?? null;
   }
 
-  /** Explains why a conditional write touched no row: missing, or a stale version. */
+  /**
+   * Explains why a conditional write touched no row: a record the actor may read
+   * but not change (FORBIDDEN), a stale version (CONFLICT), or none they can see
+   * (NOT_FOUND).
+   */
   async function missOrConflict(q: Queryable, scope: RecordScope, type: ObjectTypeMeta, id: string, expectedVersion?: number | null): Promise<never> {
     await assertMetadataCurrent(q, scope);
     const current = await getRaw(q, scope, type, id);
+    if (current && policyOf(scope).access(type.id, 'update') === 'own' && current.owner_id !== ownerOf(scope.actor)) {
+      throw new ForbiddenError(`Your role may change only the ${type.pluralApiName} you own`, { type: type.apiName, verb: 'update' });
+    }
     if (current && expectedVersion != null && current.version !== expectedVersion) {
       throw new ConflictError(
         `${type.apiName} ${id} is at version ${current.version}, not ${expectedVersion}: it changed since you read it`,
@@ -66,31 +77,46 @@ export function createRecordService(db: Database) {
   return {
     ...createBulkWrites(db),
 
-    /** One record by id, or null (also for deleted records and ids of other types or workspaces). */
+    /**
+     * One record by id, or null: also for deleted records, ids of other types or
+     * workspaces, and records the actor may not read.
+     */
     async get(scope: RecordScope, typeName: string, id: string): Promise<RecordRow | null> {
-      const type = scope.metadata.get(typeName);
+      const type = readableType(scope, typeName);
       const raw = await getRaw(sql, scope, type, id);
       return raw ? toRecordRow(type, raw) : null;
     },
 
-    /** Live records of the given type(s) by ids, in one statement (for dataloaders). Missing ids are absent. */
+    /**
+     * Live records of the given type(s) by ids, in one statement (for dataloaders).
+     * Missing ids, and records the actor may not read, are absent.
+     */
     async getMany(scope: RecordScope, typeNames: string | readonly string[], ids: readonly string[]): Promise<RecordRow[]> {
-      const types = (typeof typeNames === 'string' ? [typeNames] : typeNames).map((name) => scope.metadata.get(name));
+      const view = policyOf(scope).view;
+      const types = (typeof typeNames === 'string' ? [typeNames] : typeNames).flatMap((name) => view.find(name) ?? []);
       const valid = ids.filter(isUuid);
-      if (valid.length === 0) return [];
+      if (valid.length === 0 || types.length === 0) return [];
       const byTypeId = new Map(types.map((t) => [t.id, t]));
+      const params = new SqlParams();
+      const where = [`"workspace_id" = ${params.add(scope.metadata.workspaceId)}`, `"id" = ANY(${params.add(valid)}::uuid[])`, '"deleted_at" IS NULL'];
+      // Per type: its id, and its read condition when the actor's role limits it.
+      const perType = types.map((t) => {
+        const readable = accessCondition(scope, t, 'read', params);
+        return readable ? `("object_type_id" = ${params.add(t.id)} AND ${readable})` : null;
+      });
+      const open = types.filter((_, i) => perType[i] === null).map((t) => t.id);
+      const anyOf = [...(open.length ? [`"object_type_id" = ANY(${params.add(open)}::uuid[])`] : []), ...perType.filter((c) => c !== null)];
+      where.push(anyOf.length === 1 ? anyOf[0]! : `(${anyOf.join(' OR ')})`);
       const { rows } = await sql.query<RawRecord & { object_type_id: string }>(
-        `SELECT ${RECORD_COLUMNS}, "object_type_id" FROM "record" WHERE "workspace_id" = $1 AND "object_type_id" = ANY($2::uuid[]) ` +
-          'AND "id" = ANY($3::uuid[]) AND "deleted_at" IS NULL',
-        [scope.metadata.workspaceId, [...byTypeId.keys()], valid],
+        `SELECT ${RECORD_COLUMNS}, "object_type_id" FROM "record" WHERE ${where.join(' AND ')}`,
+        params.values,
       );
       return rows.map((raw) => toRecordRow(byTypeId.get(raw.object_type_id)!, raw));
     },
 
     /** A page of records: filtered, ordered, keyset-paginated; with the total when asked. */
     async list(scope: RecordScope, typeName: string, args: ListArgs = {}): Promise<RecordPage> {
-      const type = scope.metadata.get(typeName);
-      const list = compileList(scope, type, args);
+      const list = compileList(scope, readableType(scope, typeName), args);
       const [result, total] = await Promise.all([
         sql.query<ListRow>(list.text, list.params.values),
         args.totalCount
@@ -113,7 +139,8 @@ export function createRecordService(db: Database) {
       parentIds: readonly string[],
       args: ListArgs = {},
     ): Promise<Map<string, RecordPage>> {
-      const rel = findRelation(scope.metadata, scope.metadata.get(typeName), fieldName);
+      const view = policyOf(scope).view;
+      const rel = findRelation(view, view.get(typeName), fieldName);
       if (!rel || rel.kind === 'toOne') throw new Error(`${typeName}.${fieldName} is not a to-many relation`);
       const list = compileList(scope, rel.target, args);
       const parents = list.params.add(parentIds.filter(isUuid));
@@ -139,13 +166,19 @@ export function createRecordService(db: Database) {
       return new Map([...rowsByParent].map(([id, rows]) => [id, list.toPage(rows, totals ? (count.get(id) ?? 0) : null)]));
     },
 
-    /** Creates a record; every invalid field is reported at once and nothing is written. */
-    async create(scope: RecordScope, typeName: string, input: RecordInput): Promise<RecordRow> {
-      const type = scope.metadata.get(typeName);
+    /**
+     * Creates a record owned by the actor (or by `input.ownerId`); every invalid
+     * field is reported at once and nothing is written.
+     */
+    async create(scope: RecordScope, typeName: string, given: RecordInput): Promise<RecordRow> {
+      const type = writableType(scope, typeName, 'create');
       const errors = new FieldErrorCollector();
+      const guard = createWriteGuard(scope, type, 'create');
+      const { input, owner } = guard.check(given, 'input', errors);
+      guard.throwIfForbidden();
       const { set, links } = resolveInput(type, input, true, errors);
-      const ownerId = scope.actor.kind === 'member' ? scope.actor.id : null;
-      return referencingWrite(sql, scope, type, [{ set, links, path: 'input' }], errors, async (q) => {
+      const ownerId = owner === undefined ? ownerOf(scope.actor) : owner;
+      return referencingWrite(sql, scope, type, [{ set, links, owner, path: 'input' }], errors, async (q) => {
         const params = new SqlParams();
         const guard = metadataGuard(scope, params);
         const data = `${params.add(JSON.stringify(set))}::jsonb`;
@@ -161,35 +194,42 @@ export function createRecordService(db: Database) {
           return uniqueConflict(error, type);
         }
         if (!rows[0]) throw staleMetadata();
-        return { result: toRecordRow(type, rows[0]), ids: [rows[0].id] };
+        return { result: toVisibleRow(scope, type, rows[0]), ids: [rows[0].id] };
       });
     },
 
     /**
-     * Changes the given fields (null clears one) and links. With `expectedVersion`,
-     * a record that changed since is a CONFLICT and nothing is written.
+     * Changes the given fields (null clears one), links and owner. With
+     * `expectedVersion`, a record that changed since is a CONFLICT and nothing is
+     * written. A record the actor may read but not change is FORBIDDEN.
      */
-    async update(scope: RecordScope, typeName: string, id: string, input: RecordInput, expectedVersion?: number | null): Promise<RecordRow> {
-      const type = scope.metadata.get(typeName);
+    async update(scope: RecordScope, typeName: string, id: string, given: RecordInput, expectedVersion?: number | null): Promise<RecordRow> {
+      const type = writableType(scope, typeName, 'update');
       const errors = new FieldErrorCollector();
+      const guard = createWriteGuard(scope, type, 'update');
+      const { input, owner } = guard.check(given, 'input', errors);
+      guard.throwIfForbidden();
       const { set, unset, links } = resolveInput(type, input, false, errors);
       if (!isUuid(id)) {
         errors.throwIfAny();
         throw new NotFoundError(`No ${type.apiName} with id ${id}`, { id });
       }
-      return referencingWrite(sql, scope, type, [{ set, links, path: 'input' }], errors, async (q) => {
+      return referencingWrite(sql, scope, type, [{ set, links, owner, path: 'input' }], errors, async (q) => {
         const params = new SqlParams();
         const guard = metadataGuard(scope, params);
         const data = `(("data" || ${params.add(JSON.stringify(set))}::jsonb) - ${params.add(unset)}::text[])`;
         const where = [scopeCondition(scope, type, params), `"id" = ${params.add(id)}`, '"deleted_at" IS NULL', GUARD_HOLDS];
         if (expectedVersion != null) where.push(`"version" = ${params.add(expectedVersion)}`);
+        const updatable = accessCondition(scope, type, 'update', params);
+        if (updatable) where.push(updatable);
+        const setOwner = owner === undefined ? '' : `"owner_id" = ${params.add(owner)}::uuid, `;
         try {
           const { rows } = await q.query<RawRecord>(
-            `${guard}UPDATE "record" SET "data" = ${data}, "search" = ${searchVectorSql(type, data)}, ` +
+            `${guard}UPDATE "record" SET "data" = ${data}, "search" = ${searchVectorSql(type, data)}, ${setOwner}` +
               `"version" = "version" + 1, "updated_at" = CURRENT_TIMESTAMP WHERE ${where.join(' AND ')} RETURNING ${RECORD_COLUMNS}`,
             params.values,
           );
-          if (rows[0]) return { result: toRecordRow(type, rows[0]), ids: [rows[0].id] };
+          if (rows[0]) return { result: toVisibleRow(scope, type, rows[0]), ids: [rows[0].id] };
         } catch (error) {
           uniqueConflict(error, type);
         }
@@ -203,17 +243,18 @@ export function createRecordService(db: Database) {
      * (delete-effects.ts).
      */
     async delete(scope: RecordScope, typeName: string, id: string): Promise<RecordRow> {
-      const type = scope.metadata.get(typeName);
-      return toRecordRow(type, await softDelete(sql, scope, type, id));
+      const type = writableType(scope, typeName, 'delete');
+      return toVisibleRow(scope, type, await softDelete(sql, scope, type, id));
     },
 
     /**
      * Brings back a soft-deleted record, with what its delete took along (CASCADE).
-     * A unique value taken meanwhile is a CONFLICT, and nothing is restored.
+     * It takes the right to delete the record. A unique value taken meanwhile is a
+     * CONFLICT, and nothing is restored.
      */
     async restore(scope: RecordScope, typeName: string, id: string): Promise<RecordRow> {
-      const type = scope.metadata.get(typeName);
-      return toRecordRow(type, await restoreDeleted(sql, scope, type, id));
+      const type = writableType(scope, typeName, 'delete');
+      return toVisibleRow(scope, type, await restoreDeleted(sql, scope, type, id));
     },
 
     /**

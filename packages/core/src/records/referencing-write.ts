@@ -42,7 +42,7 @@ export async function checkedWrite<T>(
   errors: FieldErrorCollector,
   write: (q: Queryable) => Promise<{ result: T; ids: readonly string[] }>,
 ): Promise<T> {
-  await checkReferences(tx, scope.metadata, type, items, errors, true);
+  await checkReferences(tx, scope, type, items, errors, true);
   errors.throwIfAny();
   const { result, ids } = await write(tx);
   const records = items.flatMap((item, i) => (item.links?.length ? [{ id: ids[i]!, links: item.links }] : []));

@@ -16,6 +16,9 @@
  *   similarity of every word against the record's searchable words ("acmee" finds
  *   "Acme"), ranked by similarity. A page's cursor remembers which of the two
  *   matched, so later pages continue the same result.
+ * - Access: only types the actor may read are searched, only records they may
+ *   read are found, and words of fields hidden from them neither match nor rank
+ *   (actorVectors).
  * - The trigram match ranks at most SEARCH_TYPO_CANDIDATES records: the first that
  *   the trigram index finds, in table order (TRIGRAM_PLAN). Each candidate costs a
  *   heap fetch and three similarity computations over its words, and a typo of a
@@ -31,7 +34,8 @@ import type { ObjectTypeMeta } from '../metadata/workspace-metadata.ts';
 import { SqlParams } from './query/params.ts';
 import type { RecordScope } from './record-service.ts';
 import { RECORD_COLUMNS, toRecordRow, type RawRecord, type RecordRow } from './record-row.ts';
-import { searchableFields } from './search-vector.ts';
+import { searchableFields, searchVectorSql } from './search-vector.ts';
+import { accessCondition, policyOf } from '../access/policy.ts';
 
 /** Hits per page when `first` is not given. */
 export const SEARCH_DEFAULT_PAGE_SIZE = 20;
@@ -208,13 +212,15 @@ export function createSearchService(db: Pick<Database, 'sql'>, options: { trigra
         errors.add('query', 'TOO_MANY_WORDS', `must have at most ${SEARCH_MAX_WORDS} words`);
       }
     }
+    // The types as the actor sees them: one they may not read is unknown to them.
+    const view = policyOf(scope).view;
     let types: ObjectTypeMeta[];
     if (args.types == null) {
-      types = [...scope.metadata.objectTypes];
+      types = [...view.objectTypes];
     } else {
       types = [];
       args.types.forEach((name, i) => {
-        const type = scope.metadata.find(name);
+        const type = view.find(name);
         if (!type) errors.add(`types.${i}`, 'UNKNOWN_TYPE', `"${name}" is not a record type`);
         else if (!types.includes(type)) types.push(type);
       });
@@ -245,24 +251,32 @@ export function createSearchService(db: Pick<Database, 'sql'>, options: { trigra
     trgm: string | null,
     compiled: CompiledSearchQuery,
     scope: RecordScope,
-    typeIds: string[],
+    types: readonly ObjectTypeMeta[],
     params: SqlParams,
     columns = `${RECORD_COLUMNS}, "object_type_id"`,
   ): string {
     const where = [
       `"workspace_id" = ${params.add(scope.metadata.workspaceId)}`,
-      `"object_type_id" = ANY(${params.add(typeIds)}::uuid[])`,
+      `"object_type_id" = ANY(${params.add(types.map((t) => t.id))}::uuid[])`,
       '"deleted_at" IS NULL',
     ];
+    // Each parameter only in the mode that uses it: an unused one has no type to infer.
+    const words = mode === 'trigram' ? compiled.words.map((w) => params.add(w)) : [];
+    const prefix = mode === 'text' ? `lower(${params.add(compiled.prefix)})::tsquery` : '';
+    // The index matches on the stored vector of every searchable field; the actor's
+    // own vector (actorVectors) decides what matches and how it ranks.
+    const trigramText = (vector: string) => `(strip(${vector})::text)`;
+    const { vector, limits } = actorVectors(scope, types, params, (own) =>
+      mode === 'text' ? `${own} @@ ${prefix}` : words.map((w) => `${w} OPERATOR(${trgm}.<%) ${trigramText(own)}`).join(' AND '),
+    );
+    if (limits) where.push(limits);
     if (mode === 'text') {
-      const prefix = `lower(${params.add(compiled.prefix)})::tsquery`;
       where.push(`"search" @@ ${prefix}`);
-      const score = `(ts_rank("search", ${prefix}) + ts_rank("search", lower(${params.add(compiled.exact)})::tsquery))`;
+      const score = `(ts_rank(${vector}, ${prefix}) + ts_rank(${vector}, lower(${params.add(compiled.exact)})::tsquery))`;
       return `SELECT ${columns}, ${score}::real AS "score" FROM "record" WHERE ${where.join(' AND ')}`;
     }
     // The very expression of the trigram index (migration 20261123000000_record_search).
-    const text = '(strip("search")::text)';
-    const words = compiled.words.map((w) => params.add(w));
+    const text = trigramText('"search"');
     for (const w of words) where.push(`${w} OPERATOR(${trgm}.<%) ${text}`);
     // Word similarity finds the word inside longer ones; strict word similarity
     // (whole words only) then ranks "Acme" above "Acmeville" for "acmee".
@@ -271,9 +285,40 @@ export function createSearchService(db: Pick<Database, 'sql'>, options: { trigra
     // heap scan at the cap, and the candidates' words are made once for both scores.
     return (
       `SELECT ${columns}, ((${each.join(' + ')}) / ${2 * words.length})::real AS "score" FROM (` +
-      `SELECT ${columns}, ${text} AS "words" FROM "record" WHERE ${where.join(' AND ')} LIMIT ${typoCandidates}` +
+      `SELECT ${columns}, ${vector === '"search"' ? text : trigramText(vector)} AS "words" FROM "record" WHERE ${where.join(' AND ')} LIMIT ${typoCandidates}` +
       ') AS "c"'
     );
+  }
+
+  /**
+   * What the actor's access changes in a search over `types` (as they see them):
+   * `limits`, the condition keeping only records they may read, and for types with
+   * searchable fields hidden from them, a match on a vector of the visible fields
+   * only (`recheck` of it); `vector`, the vector to rank by (the stored one, or per
+   * type the visible one). Hidden words then neither find a record nor rank it.
+   */
+  function actorVectors(scope: RecordScope, types: readonly ObjectTypeMeta[], params: SqlParams, recheck: (vector: string) => string) {
+    const open: string[] = [];
+    const clauses: string[] = [];
+    const narrowed: Array<[string, string]> = [];
+    for (const type of types) {
+      const full = scope.metadata.findById(type.id)!;
+      const conditions = [accessCondition(scope, type, 'read', params)].filter((c): c is string => c !== null);
+      if (searchableFields(full).length !== searchableFields(type).length) {
+        const own = searchVectorSql(type, '"data"');
+        narrowed.push([type.id, own]);
+        conditions.push(recheck(own));
+      }
+      if (conditions.length === 0) open.push(type.id);
+      else clauses.push(`("object_type_id" = ${params.add(type.id)} AND ${conditions.join(' AND ')})`);
+    }
+    const limits =
+      clauses.length === 0 ? null : `(${[...(open.length ? [`"object_type_id" = ANY(${params.add(open)}::uuid[])`] : []), ...clauses].join(' OR ')})`;
+    const vector =
+      narrowed.length === 0
+        ? '"search"'
+        : `(CASE "object_type_id" ${narrowed.map(([id, own]) => `WHEN ${params.add(id)}::uuid THEN ${own}`).join(' ')} ELSE "search" END)`;
+    return { limits, vector };
   }
 
   /** One page of a mode: matches scored, after the cursor, best first, one more than `size`. */
@@ -282,12 +327,12 @@ export function createSearchService(db: Pick<Database, 'sql'>, options: { trigra
     trgm: string | null,
     compiled: CompiledSearchQuery,
     scope: RecordScope,
-    typeIds: string[],
+    types: readonly ObjectTypeMeta[],
     params: SqlParams,
     cursor: { score: number; id: string } | null,
     size: number,
   ): string {
-    const matches = modeMatches(mode, trgm, compiled, scope, typeIds, params);
+    const matches = modeMatches(mode, trgm, compiled, scope, types, params);
     let after = '';
     if (cursor) {
       const s = `${params.add(cursor.score)}::real`;
@@ -317,7 +362,7 @@ export function createSearchService(db: Pick<Database, 'sql'>, options: { trigra
     const count = async (q: Queryable, m: Mode) => {
       // Every hit the pages reach: for the trigram mode, its candidates.
       const params = new SqlParams();
-      const matches = modeMatches(m, trgm, compiled, scope, typeIds, params, '"id"');
+      const matches = modeMatches(m, trgm, compiled, scope, searched, params, '"id"');
       const { rows } = await q.query<{ n: number }>(`SELECT count(*)::int AS "n" FROM (${matches}) AS "m"`, params.values);
       return Number(rows[0]?.n ?? 0);
     };
@@ -327,7 +372,7 @@ export function createSearchService(db: Pick<Database, 'sql'>, options: { trigra
     let totalCount: number | null = null;
     if (mode === 'text') {
       const params = new SqlParams();
-      ({ rows } = await sql.query<Row>(pageSelect('text', trgm, compiled, scope, typeIds, params, cursor, size), params.values));
+      ({ rows } = await sql.query<Row>(pageSelect('text', trgm, compiled, scope, searched, params, cursor, size), params.values));
       // Trigram matching only when full text finds nothing at all.
       if (rows.length === 0 && !cursor && trgm) mode = 'trigram';
       else if (args.totalCount) totalCount = await count(sql, 'text');
@@ -336,7 +381,7 @@ export function createSearchService(db: Pick<Database, 'sql'>, options: { trigra
       ({ rows, totalCount } = await sql.transaction(async (tx) => {
         await tx.query(TRIGRAM_PLAN);
         const params = new SqlParams();
-        const page = await tx.query<Row>(pageSelect('trigram', trgm, compiled, scope, typeIds, params, cursor, size), params.values);
+        const page = await tx.query<Row>(pageSelect('trigram', trgm, compiled, scope, searched, params, cursor, size), params.values);
         return { rows: page.rows, totalCount: args.totalCount ? await count(tx, 'trigram') : null };
       }));
     }
@@ -344,7 +389,7 @@ export function createSearchService(db: Pick<Database, 'sql'>, options: { trigra
     const page = rows.slice(0, size);
     const edges: SearchPage['edges'] = [];
     for (const raw of page) {
-      const type = scope.metadata.findById(raw.object_type_id);
+      const type = searched.find((t) => t.id === raw.object_type_id);
       if (!type) continue;
       const score = Number(raw.score);
       edges.push({

@@ -5,9 +5,9 @@
  */
 import { LRUCache } from 'lru-cache';
 import { requireAdmin, type Actor } from '../access/actor.ts';
-import { roleNameError } from '../access/roles.ts';
+import { isBuiltInRole, roleNameError } from '../access/roles.ts';
 import type { Database } from '../db/database.ts';
-import { FieldErrorCollector, NotFoundError, UnauthenticatedError } from '../errors.ts';
+import { FieldErrorCollector, NotFoundError, UnauthenticatedError, ValidationError } from '../errors.ts';
 import { parseDateTime } from '../fields/datetime.ts';
 import type { ApiKey, Prisma } from '../generated/prisma/client.ts';
 import { isUuid, newId } from '../ids.ts';
@@ -115,7 +115,11 @@ export function createApiKeyService(db: Database) {
     /** Creates a key of the actor's workspace (admins only); the key is in the result and nowhere else. */
     async createApiKey(actor: Actor, input: ApiKeyInput): Promise<CreatedApiKey> {
       requireAdmin(actor, 'create API keys');
-      const { key, data } = newApiKeyRow(actor.workspaceId, validateInput(input));
+      const valid = validateInput(input);
+      if (!isBuiltInRole(valid.role) && !(await db.prisma.role.findUnique({ where: { workspaceId_name: { workspaceId: actor.workspaceId, name: valid.role } } }))) {
+        throw new ValidationError([{ field: 'role', code: 'UNKNOWN_ROLE', message: `"${valid.role}" is neither a built-in role nor a role of this workspace` }]);
+      }
+      const { key, data } = newApiKeyRow(actor.workspaceId, valid);
       const apiKey = await db.prisma.apiKey.create({ data });
       return { key, apiKey };
     },
@@ -146,7 +150,7 @@ export function createApiKeyService(db: Database) {
       // Only valid keys enter the cache: made-up keys cannot evict real ones.
       if (recordUse) useRecordedAt.set(hash, now);
       return {
-        actor: { workspaceId: row.workspace_id, kind: 'apiKey', id: row.id, role: row.role },
+        actor: { workspaceId: row.workspace_id, kind: 'apiKey', id: row.id, roles: [row.role] },
         metadataVersion: row.metadata_version,
       };
     },

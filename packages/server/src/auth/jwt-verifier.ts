@@ -6,7 +6,7 @@
  * `NOT_YET_VALID` for a correctly signed token outside its lifetime, `INVALID`
  * for everything else, so a forger learns nothing about what was wrong.
  */
-import { isBuiltInRole, UnauthenticatedError, type VerifiedIdentity } from '@relata/core';
+import { UnauthenticatedError, type VerifiedIdentity } from '@relata/core';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { JwtConfig } from '../config.ts';
 
@@ -29,10 +29,10 @@ const TOKEN_ERRORS = new Set([
   'ERR_JWK_INVALID',
 ]);
 
-/** The role a token acts with: its first known role, else the configured default. */
-function pickRole(claim: unknown, defaultRole: string | undefined): string | undefined {
+/** The role names of a roles claim: an array of names, or one name. */
+function readRoles(claim: unknown): string[] {
   const names = typeof claim === 'string' ? [claim] : Array.isArray(claim) ? claim : [];
-  return names.find(isBuiltInRole) ?? defaultRole;
+  return names.filter((name): name is string => typeof name === 'string');
 }
 
 function readUserId(claim: unknown): string | undefined {
@@ -81,22 +81,20 @@ export function createJwtVerifier(config: JwtConfig) {
 
   return {
     /**
-     * Verifies `token` and returns who it is for. The role is the first of the
-     * token's roles that Relata knows (`admin`, `member`, `viewer`), or the
-     * configured default role; a token with neither is refused.
+     * Verifies `token` and returns who it is for, with the role names it carries
+     * and the configured default role. Which of them the workspace knows is
+     * decided with the workspace (member-service.ts): a token naming none, with
+     * no default role, is refused there.
      */
     async verify(token: string): Promise<VerifiedIdentity> {
       const payload = await verified(token);
       const userId = readUserId(payload[config.claims.user]);
       const workspaceId = payload[config.claims.workspace];
-      const role = pickRole(payload[config.claims.roles], config.defaultRole);
       if (userId === undefined || typeof workspaceId !== 'string') {
         throw new UnauthenticatedError('INVALID', `The token has no "${userId === undefined ? config.claims.user : config.claims.workspace}" claim Relata can read`);
       }
-      if (role === undefined) {
-        throw new UnauthenticatedError('INVALID', `The token names no known role in its "${config.claims.roles}" claim (admin, member or viewer)`);
-      }
-      return { userId, workspaceId: workspaceId.toLowerCase(), role };
+      const roles = readRoles(payload[config.claims.roles]);
+      return { userId, workspaceId: workspaceId.toLowerCase(), roles, ...(config.defaultRole === undefined ? {} : { defaultRole: config.defaultRole }) };
     },
   };
 }

@@ -95,7 +95,7 @@ export function createHttpServer(options: HttpServerOptions) {
       try {
         const { actor, metadataVersion } = await authenticate(token);
         const metadata = await engine.metadata.snapshot(actor.workspaceId, metadataVersion);
-        context = { ...createRequestContext(engine, actor, metadata), workspaceSchema: schemas.get(metadata) };
+        context = { ...createRequestContext(engine, actor, metadata), workspaceSchema: schemas.get(metadata, actor) };
       } catch (error) {
         if (error instanceof UnauthenticatedError) {
           return sendJson(res, 401, unauthenticatedBody(error), unauthenticatedHeaders(req.headers.origin));

@@ -1,12 +1,16 @@
 /**
- * Builds the GraphQL schema of a workspace from its metadata, and caches it by
- * the metadata's hash in a bounded LRU: workspaces with identical metadata share
- * one schema object, and a metadata change (a new hash) builds a new one.
+ * Builds the GraphQL schema of a workspace as an actor's roles see it, and caches
+ * it by the policy's schema key (the metadata's hash and what the roles allow) in
+ * a bounded LRU: workspaces with identical metadata and roles share one schema
+ * object, and a metadata or role change (a new key) builds a new one. A type the
+ * roles may not read, a hidden field, a verb they lack or a field they may not
+ * write is absent from their schema; core enforces the same on every call.
  */
-import type { Engine, WorkspaceMetadata } from '@relata/core';
+import { policyOf, type Actor, type Engine, type RolePolicy, type WorkspaceMetadata } from '@relata/core';
 import type { GraphQLSchema } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { createBuilder } from './builder.ts';
+import { addAccessApi } from './access-api.ts';
 import { addMetadataApi } from './metadata-api.ts';
 import { addRecordApi } from './record-api.ts';
 import { addScalars } from './scalars.ts';
@@ -14,30 +18,31 @@ import { addSearchApi } from './search-api.ts';
 import { addSharedTypes } from './shared-types.ts';
 import { addWorkspaceApi } from './workspace-api.ts';
 
-/** Builds the schema for `metadata`. Resolvers read ids from the request's metadata, never from the build. */
-export function buildSchema(engine: Engine, metadata: WorkspaceMetadata): GraphQLSchema {
+/** Builds the schema of `policy`'s view. Resolvers read ids from the request's metadata, never from the build. */
+export function buildSchema(engine: Engine, policy: RolePolicy): GraphQLSchema {
   const builder = createBuilder(engine);
   builder.queryType({});
   builder.mutationType({});
   addScalars(builder);
   addMetadataApi(builder);
-  addWorkspaceApi(builder);
-  const shared = addSharedTypes(builder);
-  addRecordApi(builder, metadata, shared);
+  addAccessApi(builder);
+  const shared = addSharedTypes(builder, addWorkspaceApi(builder));
+  addRecordApi(builder, policy, shared);
   addSearchApi(builder, shared);
   return builder.toSchema({ sortSchema: false });
 }
 
-/** A bounded cache of schemas by metadata hash. */
+/** A bounded cache of schemas by schema key. */
 export function createSchemaCache(engine: Engine, options: { max?: number } = {}) {
   const cache = new LRUCache<string, GraphQLSchema>({ max: options.max ?? 100 });
   return {
-    /** The schema for `metadata`, built on a miss. */
-    get(metadata: WorkspaceMetadata): GraphQLSchema {
-      let schema = cache.get(metadata.hash);
+    /** The schema of `actor` in `metadata`, built on a miss. */
+    get(metadata: WorkspaceMetadata, actor: Actor): GraphQLSchema {
+      const policy = policyOf({ actor, metadata });
+      let schema = cache.get(policy.schemaKey);
       if (!schema) {
-        schema = buildSchema(engine, metadata);
-        cache.set(metadata.hash, schema);
+        schema = buildSchema(engine, policy);
+        cache.set(policy.schemaKey, schema);
       }
       return schema;
     },

@@ -5,7 +5,7 @@
  * and upsert mutations, and the types of record-object.ts and record-inputs.ts.
  * Resolvers are thin calls into core's record service.
  */
-import { operationNames, type WorkspaceMetadata } from '@relata/core';
+import { operationNames, type RolePolicy } from '@relata/core';
 import type { Builder } from './builder.ts';
 import { renameErrorFields, renameKeys } from './graphql-names.ts';
 import { addRecordFilter, addRecordWriteInputs } from './record-inputs.ts';
@@ -13,11 +13,12 @@ import { addRecordObject } from './record-object.ts';
 import { listArgs, recordTypeContext, toListArgs, typeRefs, type RecordTypeContext } from './record-refs.ts';
 import type { SharedTypes } from './shared-types.ts';
 
-/** Adds the API of every record type in `metadata`. */
-export function addRecordApi(builder: Builder, metadata: WorkspaceMetadata, shared: SharedTypes): void {
+/** Adds the API of every record type the policy's roles may read, with the operations they may use. */
+export function addRecordApi(builder: Builder, policy: RolePolicy, shared: SharedTypes): void {
+  const metadata = policy.view;
   const refs = new Map(metadata.objectTypes.map((type) => [type.apiName, typeRefs(builder, type)]));
   for (const type of metadata.objectTypes) {
-    const ctx = recordTypeContext(builder, metadata, type, shared, refs);
+    const ctx = recordTypeContext(builder, policy, type, shared, refs);
     addRecordObject(ctx);
     addRecordFilter(ctx);
     addOperations(ctx);
@@ -25,7 +26,7 @@ export function addRecordApi(builder: Builder, metadata: WorkspaceMetadata, shar
 }
 
 function addOperations(context: RecordTypeContext) {
-  const { builder, type, own } = context;
+  const { builder, type, own, access } = context;
   const apiName = type.apiName;
   const ops = operationNames(apiName, type.pluralApiName);
   const renames = own.renames;
@@ -51,46 +52,59 @@ function addOperations(context: RecordTypeContext) {
     }),
   }));
 
+  // The mutations of the verbs the actor's roles allow (destroy: admins only, checked in core).
   builder.mutationFields((t) => ({
-    [ops.create]: t.field({
-      type: Obj,
-      args: { input: t.arg({ type: CreateInput, required: true }) },
-      resolve: (_root, args, ctx) => inGraphqlNames(ctx.engine.records.create(ctx.scope, apiName, toInput(args.input as Record<string, unknown>))),
-    }),
-    [ops.update]: t.field({
-      type: Obj,
-      description: 'Changes the given fields. With expectedVersion, a record changed since is a CONFLICT and nothing is written.',
-      args: {
-        id: t.arg.id({ required: true }),
-        input: t.arg({ type: UpdateInput, required: true }),
-        expectedVersion: t.arg.int(),
-      },
-      resolve: (_root, args, ctx) =>
-        inGraphqlNames(
-          ctx.engine.records.update(ctx.scope, apiName, String(args.id), toInput(args.input as Record<string, unknown>), args.expectedVersion),
-        ),
-    }),
-    [ops.createMany]: t.field({
-      type: [Obj],
-      description: `Creates up to 1,000 ${type.pluralApiName} at once: all or none, each failure named by its index (inputs.3.field).`,
-      args: { inputs: t.arg({ type: [CreateInput], required: true }) },
-      resolve: (_root, args, ctx) =>
-        inGraphqlNames(ctx.engine.records.createMany(ctx.scope, apiName, args.inputs.map((input) => toInput(input as Record<string, unknown>)))),
-    }),
-    [ops.updateMany]: t.field({
-      type: [Obj],
-      description: 'Changes up to 1,000 records at once: all or none; a missing record or stale expectedVersion fails the call.',
-      args: { updates: t.arg({ type: [UpdateItem], required: true }) },
-      resolve: (_root, args, ctx) =>
-        inGraphqlNames(
-          ctx.engine.records.updateMany(
-            ctx.scope,
-            apiName,
-            args.updates.map((u) => ({ id: String(u.id), input: toInput(u.input as Record<string, unknown>), expectedVersion: u.expectedVersion })),
-          ),
-        ),
-    }),
-    ...(UniqueMatch
+    ...(access.create
+      ? {
+          [ops.create]: t.field({
+            type: Obj,
+            description: 'Creates a record, owned by you unless ownerId names another member.',
+            args: { input: t.arg({ type: CreateInput, required: true }) },
+            resolve: (_root, args, ctx) =>
+              inGraphqlNames(ctx.engine.records.create(ctx.scope, apiName, toInput(args.input as Record<string, unknown>))),
+          }),
+          [ops.createMany]: t.field({
+            type: [Obj],
+            description: `Creates up to 1,000 ${type.pluralApiName} at once: all or none, each failure named by its index (inputs.3.field).`,
+            args: { inputs: t.arg({ type: [CreateInput], required: true }) },
+            resolve: (_root, args, ctx) =>
+              inGraphqlNames(
+                ctx.engine.records.createMany(ctx.scope, apiName, args.inputs.map((input) => toInput(input as Record<string, unknown>))),
+              ),
+          }),
+        }
+      : {}),
+    ...(access.update
+      ? {
+          [ops.update]: t.field({
+            type: Obj,
+            description: 'Changes the given fields. With expectedVersion, a record changed since is a CONFLICT and nothing is written.',
+            args: {
+              id: t.arg.id({ required: true }),
+              input: t.arg({ type: UpdateInput, required: true }),
+              expectedVersion: t.arg.int(),
+            },
+            resolve: (_root, args, ctx) =>
+              inGraphqlNames(
+                ctx.engine.records.update(ctx.scope, apiName, String(args.id), toInput(args.input as Record<string, unknown>), args.expectedVersion),
+              ),
+          }),
+          [ops.updateMany]: t.field({
+            type: [Obj],
+            description: 'Changes up to 1,000 records at once: all or none; a missing record or stale expectedVersion fails the call.',
+            args: { updates: t.arg({ type: [UpdateItem], required: true }) },
+            resolve: (_root, args, ctx) =>
+              inGraphqlNames(
+                ctx.engine.records.updateMany(
+                  ctx.scope,
+                  apiName,
+                  args.updates.map((u) => ({ id: String(u.id), input: toInput(u.input as Record<string, unknown>), expectedVersion: u.expectedVersion })),
+                ),
+              ),
+          }),
+        }
+      : {}),
+    ...(UniqueMatch && access.create && access.update
       ? {
           [ops.upsert]: t.field({
             type: Obj,
@@ -104,21 +118,25 @@ function addOperations(context: RecordTypeContext) {
           }),
         }
       : {}),
-    [ops.delete]: t.field({
-      type: Obj,
-      description: 'Soft-deletes the record; restore brings it back.',
-      args: { id: t.arg.id({ required: true }) },
-      resolve: (_root, args, ctx) => ctx.engine.records.delete(ctx.scope, apiName, String(args.id)),
-    }),
-    [ops.restore]: t.field({
-      type: Obj,
-      args: { id: t.arg.id({ required: true }) },
-      resolve: (_root, args, ctx) => inGraphqlNames(ctx.engine.records.restore(ctx.scope, apiName, String(args.id))),
-    }),
-    [ops.destroy]: t.boolean({
-      description: 'Deletes the record for good (admins only).',
-      args: { id: t.arg.id({ required: true }) },
-      resolve: (_root, args, ctx) => ctx.engine.records.destroy(ctx.scope, apiName, String(args.id)),
-    }),
+    ...(access.delete
+      ? {
+          [ops.delete]: t.field({
+            type: Obj,
+            description: 'Soft-deletes the record; restore brings it back.',
+            args: { id: t.arg.id({ required: true }) },
+            resolve: (_root, args, ctx) => ctx.engine.records.delete(ctx.scope, apiName, String(args.id)),
+          }),
+          [ops.restore]: t.field({
+            type: Obj,
+            args: { id: t.arg.id({ required: true }) },
+            resolve: (_root, args, ctx) => inGraphqlNames(ctx.engine.records.restore(ctx.scope, apiName, String(args.id))),
+          }),
+          [ops.destroy]: t.boolean({
+            description: 'Deletes the record for good (admins only).',
+            args: { id: t.arg.id({ required: true }) },
+            resolve: (_root, args, ctx) => ctx.engine.records.destroy(ctx.scope, apiName, String(args.id)),
+          }),
+        }
+      : {}),
   }));
 }

@@ -26,6 +26,7 @@ export function addRecordFilter(ctx: RecordTypeContext): void {
     fields: (t) => {
       const fields: Record<string, ReturnType<typeof t.field>> = {
         id: t.field({ type: shared.idFilter() }),
+        ownerId: t.field({ type: shared.idFilter(), description: 'The owner: a member id; isNull for records nobody owns.' }),
         createdAt: t.field({ type: shared.dateTimeFilter() }),
         updatedAt: t.field({ type: shared.dateTimeFilter() }),
       };
@@ -109,10 +110,16 @@ export function addRecordWriteInputs(ctx: RecordTypeContext) {
     const gqlType = shared.valueType(shape, enumOf(field), true);
     return [field.apiName, t.field({ type: (module.graphql.list ? [gqlType] : gqlType) as 'String', description })] as const;
   };
-  const inputFields = (isCreate: boolean) => (t: InputFieldBuilder) => {
-    if (type.fields.length === 0) return { _: t.boolean({ description: 'This type has no fields yet.' }) };
-    return Object.fromEntries(type.fields.map((field) => inputField(t, field, isCreate)));
-  };
+  // The fields the actor may write, and the owner.
+  const writable = type.fields.filter((field) => ctx.access.writable(field));
+  const inputFields = (isCreate: boolean) => (t: InputFieldBuilder) => ({
+    ...Object.fromEntries(writable.map((field) => inputField(t, field, isCreate))),
+    ownerId: t.id({
+      description: isCreate
+        ? 'The member who owns the record; you when omitted (an API key: nobody). Only roles with create: all may name another member.'
+        : 'Hands the record to another member (null: nobody). Only roles with update: all may give a record away.',
+    }),
+  });
   const CreateInput = builder.inputRef<object>(names.createInput);
   builder.inputType(CreateInput, {
     description: 'Field values of a new record. Every failing field is reported at once.',
@@ -139,10 +146,7 @@ export function addRecordWriteInputs(ctx: RecordTypeContext) {
           description: 'Exactly one unique field and its value, naming the record to update or create.',
           fields: (t) => Object.fromEntries(uniqueFields.map((field) => inputField(t, { ...field, description: null }, false))),
         });
-  /** An input in the engine's names (`companyId` → `company`), without the placeholder of a type with no fields. */
-  const toInput = (input: Record<string, unknown>) => {
-    const { _: _placeholder, ...rest } = input;
-    return renameKeys(rest, own.renames) as Record<string, unknown>;
-  };
+  /** An input in the engine's names (`companyId` → `company`). */
+  const toInput = (input: Record<string, unknown>) => renameKeys(input, own.renames) as Record<string, unknown>;
   return { CreateInput, UpdateInput, UpdateItem, UniqueMatch, toInput };
 }

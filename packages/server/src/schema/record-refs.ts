@@ -15,6 +15,7 @@ import {
   type ObjectTypeMeta,
   type RecordPage,
   type RecordRow,
+  type RolePolicy,
   type WorkspaceMetadata,
 } from '@relata/core';
 import type { GraphQLResolveInfo } from 'graphql';
@@ -43,11 +44,22 @@ export function typeRefs(builder: Builder, type: ObjectTypeMeta) {
 }
 export type TypeRefs = ReturnType<typeof typeRefs>;
 
+/** What the actor's roles allow on one record type, as its API shows it. */
+export interface TypeAccess {
+  create: boolean;
+  update: boolean;
+  delete: boolean;
+  /** A write may name this field. */
+  writable(field: FieldMeta): boolean;
+}
+
 /** Everything the builders of one record type's API need. */
 export interface RecordTypeContext {
   builder: Builder;
+  /** The metadata as the actor sees it. */
   metadata: WorkspaceMetadata;
   type: ObjectTypeMeta;
+  access: TypeAccess;
   shared: SharedTypes;
   refs: Map<string, TypeRefs>;
   own: TypeRefs;
@@ -58,15 +70,21 @@ export interface RecordTypeContext {
 /** The context of `type`'s API. */
 export function recordTypeContext(
   builder: Builder,
-  metadata: WorkspaceMetadata,
+  policy: RolePolicy,
   type: ObjectTypeMeta,
   shared: SharedTypes,
   refs: Map<string, TypeRefs>,
 ): RecordTypeContext {
   return {
     builder,
-    metadata,
+    metadata: policy.view,
     type,
+    access: {
+      create: policy.access(type.id, 'create') !== 'none',
+      update: policy.access(type.id, 'update') !== 'none',
+      delete: policy.access(type.id, 'delete') !== 'none',
+      writable: (field) => policy.writable(type, field),
+    },
     shared,
     refs,
     own: refs.get(type.apiName)!,

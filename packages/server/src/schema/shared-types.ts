@@ -13,12 +13,13 @@ import {
   type ValueShape,
 } from '@relata/core';
 import type { Builder } from './builder.ts';
+import type { addWorkspaceApi } from './workspace-api.ts';
 
 /** The shared types of one schema build. */
 export type SharedTypes = ReturnType<typeof addSharedTypes>;
 
-/** Adds the shared types; filter inputs are created on first use. */
-export function addSharedTypes(builder: Builder) {
+/** Adds the shared types; filter inputs are created on first use. `Member` is the type of records' owners. */
+export function addSharedTypes(builder: Builder, { Member }: ReturnType<typeof addWorkspaceApi>) {
   const RecordInterface = builder.interfaceRef<RecordRow>('Record').implement({
     description: 'What every record has.',
     fields: (t) => ({
@@ -27,6 +28,13 @@ export function addSharedTypes(builder: Builder) {
       updatedAt: t.field({ type: 'DateTime', resolve: (r) => r.updatedAt }),
       version: t.exposeInt('version', { description: 'Increases by one with every change; pass it as expectedVersion.' }),
       deletedAt: t.field({ type: 'DateTime', nullable: true, resolve: (r) => r.deletedAt }),
+      ownerId: t.id({ nullable: true, description: 'The member who owns the record (its creator unless handed over).', resolve: (r) => r.ownerId }),
+      owner: t.field({
+        type: Member,
+        nullable: true,
+        description: 'The member who owns the record; null when nobody does (records made with an API key).',
+        resolve: (r, _args, ctx) => (r.ownerId ? ctx.memberLoader.load(r.ownerId) : null),
+      }),
     }),
     resolveType: (row) => pascalCase(row.type),
   });

@@ -7,16 +7,17 @@
 import type { CreatedApiKey } from '@relata/core';
 import type { Builder } from './builder.ts';
 
-/** Adds Member, ApiKey, `members`, `apiKeys`, `createApiKey` and `revokeApiKey`. */
-export function addWorkspaceApi(builder: Builder): void {
-  builder.prismaObject('Member', {
+/** Adds Member, ApiKey, `members`, `apiKeys`, `createApiKey` and `revokeApiKey`; returns the Member type (records' owners). */
+export function addWorkspaceApi(builder: Builder) {
+  const Member = builder.prismaObject('Member', {
     description: 'A person of the workspace, as known to the identity provider.',
     fields: (t) => ({
       id: t.exposeID('id'),
       userId: t.exposeString('userId'),
       name: t.exposeString('name', { nullable: true }),
       email: t.exposeString('email', { nullable: true }),
-      role: t.exposeString('role'),
+      role: t.string({ description: 'The roles of its last request, comma-separated.', resolve: (m) => m.role }),
+      roles: t.stringList({ description: 'The roles of its last request.', resolve: (m) => m.role.split(',') }),
       createdAt: t.expose('createdAt', { type: 'DateTime' }),
     }),
   });
@@ -78,4 +79,5 @@ export function addWorkspaceApi(builder: Builder): void {
       resolve: (_root, args, ctx) => ctx.engine.workspaces.revokeApiKey(ctx.actor, String(args.id)),
     }),
   }));
+  return { Member };
 }

@@ -46,6 +46,8 @@ export interface FilterRelations {
   type: ObjectTypeMeta;
   /** SQL alias of the filtered row; `"record"` (the unaliased table of a list) by default. */
   row?: string;
+  /** The condition limiting related records to those the actor may read (unqualified columns), or null for all. */
+  readCondition?: (type: ObjectTypeMeta, params: SqlParams) => string | null;
 }
 
 /** One record type a filter (or a part of it through relations) applies to. */
@@ -135,7 +137,8 @@ export function compileFilter(
       if (++relationFilters > MAX_RELATION_FILTERS) {
         throw new BadRequestError(`Filter goes through relations too many times (at most ${MAX_RELATION_FILTERS})`);
       }
-      return relatedExists(rel, related.id, level.scope, condition, params, relations!.metadata.workspaceId);
+      const readable = relations!.readCondition?.(related, params) ?? null;
+      return relatedExists(rel, related.id, level.scope, condition, params, relations!.metadata.workspaceId, readable);
     };
 
     if (rel.kind === 'toOne') {

@@ -1,7 +1,7 @@
 /**
  * What a filter or an ordering can name on a record type: its fields (a to-one
  * relation's id as `companyId`, the name GraphQL uses), and the system columns
- * `id`, `createdAt` and `updatedAt`, each with the module that knows its
+ * `id`, `ownerId` (filter only), `createdAt` and `updatedAt`, each with the module that knows its
  * operators and the SQL expressions to filter and sort by.
  */
 import { fieldType, storedFields, valueShapeOf } from '../../fields/index.ts';
@@ -54,6 +54,11 @@ export function filterables(type: ObjectTypeMeta): Map<string, Filterable> {
   map.set('id', {
     name: 'id', module: idModule, field: systemField('id', 'TEXT'),
     filterExpr: '"id"', jsonExpr: '"id"', sortExpr: '"id"', sortable: true,
+  });
+  // The owner (a member id, or none): `ownerId: { eq: <me> }` lists my records.
+  map.set('ownerId', {
+    name: 'ownerId', module: idModule, field: systemField('ownerId', 'TEXT'),
+    filterExpr: '"owner_id"', jsonExpr: '"owner_id"', sortExpr: '"owner_id"', sortable: false,
   });
   for (const [name, column] of [['createdAt', '"created_at"'], ['updatedAt', '"updated_at"']] as const) {
     map.set(name, {

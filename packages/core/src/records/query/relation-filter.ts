@@ -6,7 +6,8 @@
  * The filtered row is referenced by its alias (`"record"` at the top: the list's
  * table is the unaliased `record`); the related rows are the subquery's own
  * `record`, aliased `"r1"` (`"r2"`... one level deeper), so the inner filter's
- * unqualified column expressions resolve to them unchanged. The workspace and the
+ * unqualified column expressions (and the actor's read condition) resolve to them
+ * unchanged. The workspace and the
  * record type are tied in the subquery itself, so a related record of another
  * workspace or type never matches, and the relation's index serves the lookup:
  * the primary key for a to-one, the to-one field's expression index for its
@@ -35,7 +36,7 @@ export function relatedAlias(scope: RelationFilterScope): string {
 /**
  * `EXISTS (...)` over the live records of `relatedTypeId` related to the row of
  * `scope` through `rel` and matching `inner` (SQL over unqualified columns;
- * `TRUE` for no condition).
+ * `TRUE` for no condition) and `readable` (the actor's read condition, if any).
  *
  * A to-one and an inverse tie the related row to the filtered one with
  * relatedCondition (a primary key or to-one index lookup either way). Links are
@@ -54,10 +55,12 @@ export function relatedExists(
   inner: string,
   params: SqlParams,
   workspaceId: string,
+  readable: string | null = null,
 ): string {
   const alias = relatedAlias(scope);
   const holder = { id: `${scope.row}."id"`, data: `${scope.row}."data"` };
-  const live = ['"object_type_id" = ' + params.add(relatedTypeId), '"deleted_at" IS NULL'];
+  // Only records the actor may read can match: a filter must not reveal the others.
+  const live = ['"object_type_id" = ' + params.add(relatedTypeId), '"deleted_at" IS NULL', ...(readable ? [readable] : [])];
   const matching = inner === 'TRUE' ? [] : [inner];
   if (rel.kind !== 'links') {
     const where = [`"workspace_id" = ${scope.row}."workspace_id"`, ...live, relatedCondition(rel, holder, params, workspaceId), ...matching];
