@@ -7,6 +7,9 @@
 import { ANY_TYPE, FIELD_ACCESS, RECORD_ACCESS, type FieldAccess, type RecordAccess, type RoleDefinition, type TypeRule } from '@relata/core';
 import type { Builder } from './builder.ts';
 
+// Stored as JSON objects (whose key order PostgreSQL does not keep): shown by name.
+const byName = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
+
 const upper = <T extends string>(values: readonly T[]) =>
   Object.fromEntries(values.map((value) => [value.toUpperCase(), { value }])) as Record<Uppercase<T>, { value: T }>;
 
@@ -36,7 +39,7 @@ export function addAccessApi(builder: Builder): void {
       fields: t.field({
         type: [FieldRule],
         description: 'Fields with access of their own; the others are WRITE when create or update is allowed, READ otherwise.',
-        resolve: (r) => Object.entries(r.fields).map(([field, access]) => ({ field, access })),
+        resolve: (r) => Object.entries(r.fields).sort(byName).map(([field, access]) => ({ field, access })),
       }),
     }),
   });
@@ -49,7 +52,11 @@ export function addAccessApi(builder: Builder): void {
       admin: t.exposeBoolean('admin', { description: 'Manages record types, fields, roles, API keys and webhooks.' }),
       rules: t.field({
         type: [Rule],
-        resolve: (role) => Object.entries(role.rules).map(([type, rule]) => ({ ...rule, type })),
+        description: `By type name; the "${ANY_TYPE}" rule last.`,
+        resolve: (role) =>
+          Object.entries(role.rules)
+            .sort(([a], [b]) => (a === ANY_TYPE ? 1 : b === ANY_TYPE ? -1 : a < b ? -1 : 1))
+            .map(([type, rule]) => ({ ...rule, type })),
       }),
     }),
   });
