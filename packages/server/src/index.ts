@@ -4,6 +4,9 @@
  */
 export { createHttpServer, type HttpServer, type HttpServerOptions } from './http/http-server.ts';
 export type { AuthOptions } from './auth/authenticate.ts';
+export type { RateLimitOptions } from './limits/request-limits.ts';
+export type { TokenBucket } from './limits/rate-limit.ts';
+export type { PersistedOperationsOptions } from './limits/use-persisted-operations.ts';
 export type { JwtClaimNames, JwtConfig } from './config.ts';
 export { buildSchema, createSchemaCache } from './schema/build-schema.ts';
 export type { RequestContext } from './context.ts';

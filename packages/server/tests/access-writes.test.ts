@@ -46,10 +46,10 @@ describe('roles on writes', () => {
   });
 
   it('changes only what the role may: FORBIDDEN for a readable record it may not change, NOT_FOUND for one it cannot see', async () => {
-    const before = await version('company', ids.bobCo);
+    const before = await version('company', ids.bobCo!);
     const other = await f.clients.ann(`mutation { updateCompany(id: "${ids.bobCo}", input: { name: "Taken over" }) { id } }`);
     expect(code(other)).toBe('FORBIDDEN');
-    expect(await version('company', ids.bobCo)).toBe(before);
+    expect(await version('company', ids.bobCo!)).toBe(before);
     ok(await f.clients.ann(`mutation { updateCompany(id: "${ids.annCo}", input: { name: "Ann Company" }) { id } }`));
 
     const hidden = await f.clients.ann(`mutation { updatePerson(id: "${ids.bobPerson}", input: { name: "x" }) { id } }`);
@@ -61,7 +61,7 @@ describe('roles on writes', () => {
       ),
     );
     expect(code(await f.clients.ann(`mutation { deletePerson(id: "${ids.bobPerson}") { id } }`))).toBe('NOT_FOUND');
-    expect(await version('person', ids.bobPerson)).toBe(1);
+    expect(await version('person', ids.bobPerson!)).toBe(1);
     // delete: NONE on companies: no delete or restore in Ann's schema.
     expect(code(await f.clients.ann(`mutation { deleteCompany(id: "${ids.annCo}") { id } }`))).toBe('BAD_REQUEST');
   });

@@ -10,9 +10,14 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
   errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, unknown> & { code?: string } }>;
 }
 
-/** Starts a server (accepting JWTs when `auth.jwt` is given); `close()` stops it and closes the database. */
-export async function startTestServer(options: Pick<HttpServerOptions, 'queryLimits' | 'auth'> = {}) {
-  const engine: Engine = createEngine(await createTestDatabase());
+/**
+ * Starts a server (accepting JWTs when `auth.jwt` is given); `close()` stops it and closes the database.
+ * Given an `engine`, it serves that one instead of a fresh database's, and leaves closing it to the caller.
+ */
+export async function startTestServer(
+  options: Pick<HttpServerOptions, 'queryLimits' | 'auth' | 'rateLimits' | 'maxBodyBytes' | 'introspection' | 'persistedOperations'> & { engine?: Engine } = {},
+) {
+  const engine: Engine = options.engine ?? createEngine(await createTestDatabase());
   const loggedErrors: unknown[] = [];
   const http: HttpServer = createHttpServer({ ...options, engine, logError: (_message, error) => loggedErrors.push(error) });
   const { url } = await http.listen(0, '127.0.0.1');
@@ -49,7 +54,7 @@ export async function startTestServer(options: Pick<HttpServerOptions, 'queryLim
     },
     async close() {
       await http.close();
-      await engine.close();
+      if (!options.engine) await engine.close();
     },
   };
 }

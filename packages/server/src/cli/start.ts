@@ -31,7 +31,20 @@ export function startCommand(): Command {
   HOST              interface to listen on (default: 127.0.0.1, local connections only;
                     use 0.0.0.0 to accept connections from other machines)
   RELATA_JWT_SECRET, RELATA_JWKS_URL, RELATA_JWT_ISSUER, RELATA_JWT_AUDIENCE, ...
-                    accept JWTs besides API keys (see docs/security.md)`,
+                    accept JWTs besides API keys (see docs/security.md)
+  RELATA_RATE_LIMIT_PER_SECOND, RELATA_RATE_LIMIT_BURST
+                    requests per API key or user (default: 20 per second, bursts of 200; 0: off)
+  RELATA_AUTH_FAILURE_LIMIT_PER_SECOND, RELATA_AUTH_FAILURE_LIMIT_BURST
+                    401 answers per client address (default: 1 per second, bursts of 30; 0: off)
+  RELATA_TRUST_PROXY_HOPS
+                    reverse proxies in front, whose X-Forwarded-For names the client (default: 0)
+  RELATA_MAX_BODY_BYTES
+                    largest request body in bytes (default: 2097152, 2 MiB)
+  RELATA_INTROSPECTION
+                    on or off (default: on)
+  RELATA_PERSISTED_OPERATIONS, RELATA_PERSISTED_ONLY
+                    JSON file of persisted operations (sha256 -> document), and true to
+                    refuse any other (see docs/security.md#limits)`,
     )
     .action(async () => {
       await start(loadConfig());
@@ -120,6 +133,12 @@ async function start(config: RelataConfig): Promise<void> {
   process.on('SIGTERM', onSignal);
 
   try {
+    // Read before the database opens: a bad file stops the start before the demo workspace (and its one-time key) is made.
+    const manifest = config.limits.persistedOperations;
+    const persistedOperations = manifest && {
+      operations: (await import('../limits/use-persisted-operations.ts')).loadPersistedOperations(manifest.file),
+      only: manifest.only,
+    };
     const { startEngine } = await loadCore();
     engine = await startEngine(config.database).catch(async (error: unknown) => {
       throw await openFailure(error, config.database);
@@ -128,7 +147,14 @@ async function start(config: RelataConfig): Promise<void> {
     const demo = await ensureDemoWorkspace(engine);
     // Loaded here, not at the top: the other commands need none of the GraphQL stack.
     const { createHttpServer } = await import('../http/http-server.ts');
-    server = createHttpServer({ engine, auth: { jwt: config.jwt } });
+    server = createHttpServer({
+      engine,
+      auth: { jwt: config.jwt },
+      rateLimits: config.limits.rateLimits,
+      maxBodyBytes: config.limits.maxBodyBytes,
+      introspection: config.limits.introspection,
+      persistedOperations,
+    });
     const { url } = await listen(server, config);
     started = true;
     if (stopSignal) return void (await shutdown());

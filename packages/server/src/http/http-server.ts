@@ -2,9 +2,12 @@
  * Relata's HTTP server: `POST /graphql` (GraphQL over HTTP, graphql-yoga),
  * GraphiQL on `GET /graphql` in development, and `GET /health` for readiness.
  * Credentials are checked before GraphQL runs: without a valid bearer token the
- * answer is HTTP 401 and nothing else.
+ * answer is HTTP 401 and nothing else. So are the request limits
+ * (limits/request-limits.ts): a body over the size limit answers 413, an actor or
+ * an address past its rate limit 429.
  */
 import { UnauthenticatedError, type Engine } from '@relata/core';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import type { GraphQLSchema } from 'graphql';
@@ -13,6 +16,8 @@ import type { AddressInfo } from 'node:net';
 import { createAuthenticator, unauthenticatedBody, unauthenticatedHeaders, type AuthOptions } from '../auth/authenticate.ts';
 import { createRequestContext, type RequestContext } from '../context.ts';
 import { toClientError, type ErrorLogger } from '../errors.ts';
+import { createRequestLimits, type RateLimitOptions, type Refusal } from '../limits/request-limits.ts';
+import { DOCUMENT_ID_PARAM, usePersistedOperations, type PersistedOperationsOptions } from '../limits/use-persisted-operations.ts';
 import { useQueryLimits, type QueryLimits } from '../limits/use-query-limits.ts';
 import { createSchemaCache } from '../schema/build-schema.ts';
 import { useGraphqlJit, type GraphqlJitOptions } from './use-graphql-jit.ts';
@@ -30,6 +35,20 @@ export interface HttpServerOptions {
   queryLimits?: QueryLimits;
   /** Execute operations compiled by graphql-jit (use-graphql-jit.ts); `false` runs yoga's executor. @default {} */
   jit?: GraphqlJitOptions | false;
+  /**
+   * Token buckets per API key or member, and per client address for failed
+   * authentications (see RateLimitConfig); each one omitted gets its default, and
+   * `false` turns it off. Without this option nothing is rate limited.
+   * @example { perActor: { perSecond: 20, burst: 200 } }
+   * @default undefined (no rate limits; `relata start` passes the configured ones)
+   */
+  rateLimits?: RateLimitOptions;
+  /** Largest request body, in bytes; a larger one answers 413. @default 2097152 (2 MiB) */
+  maxBodyBytes?: number;
+  /** Answer introspection (`__schema`, `__type`); `false` refuses it with BAD_REQUEST. @default true */
+  introspection?: boolean;
+  /** Operations clients may send by id, and whether only those may run. @default undefined (none) */
+  persistedOperations?: PersistedOperationsOptions;
 }
 
 type ServerContext = RequestContext & { workspaceSchema: GraphQLSchema };
@@ -47,12 +66,17 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown, heade
   res.end(payload);
 }
 
+function sendRefusal(res: http.ServerResponse, refusal: Refusal) {
+  sendJson(res, refusal.status, refusal.body, refusal.headers);
+}
+
 /** Creates the server; call `listen` to start it. */
 export function createHttpServer(options: HttpServerOptions) {
   const { engine } = options;
   const logError: ErrorLogger = options.logError ?? ((message, error) => console.error(message, error));
   const schemas = createSchemaCache(engine);
   const authenticate = createAuthenticator(engine, options.auth);
+  const limits = createRequestLimits(options);
 
   const errorCodes: Plugin = {
     onExecutionResult({ result, setResult }) {
@@ -69,9 +93,19 @@ export function createHttpServer(options: HttpServerOptions) {
     // The bundled GraphiQL: the default page loads its scripts from a CDN, which fails offline.
     renderGraphiQL,
     landingPage: false,
-    maskedErrors: { maskError: (error) => toClientError(error, logError) },
-    // The limits run first: a refused operation is neither compiled nor executed.
-    plugins: [useQueryLimits(options.queryLimits), ...(options.jit === false ? [] : [useGraphqlJit(options.jit)]), errorCodes],
+    maskedErrors: { maskError: (error) => limits.asPayloadTooLarge(error) ?? toClientError(error, logError) },
+    // Counted as the body streams in: a declared Content-Length is refused before yoga runs.
+    maxRequestBodySize: limits.maxBodyBytes,
+    ...(options.persistedOperations ? { extraParamNames: [DOCUMENT_ID_PARAM] } : {}),
+    // Persisted operations turn ids into documents before anything else; the query
+    // limits run before execution: a refused operation is neither compiled nor executed.
+    plugins: [
+      ...(options.persistedOperations ? [usePersistedOperations(options.persistedOperations)] : []),
+      ...(options.introspection === false ? [useDisableIntrospection()] : []),
+      useQueryLimits(options.queryLimits),
+      ...(options.jit === false ? [] : [useGraphqlJit(options.jit)]),
+      errorCodes,
+    ],
     logging: false,
   });
 
@@ -83,6 +117,8 @@ export function createHttpServer(options: HttpServerOptions) {
         return sendJson(res, 200, { status: 'ok', database: engine.db.engine });
       }
       if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'Not found. GraphQL is served at /graphql.' });
+      const tooLarge = limits.refuseDeclaredBody(req);
+      if (tooLarge) return sendRefusal(res, tooLarge);
 
       const wantsGraphiql = req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
       const token = bearerToken(req);
@@ -91,13 +127,18 @@ export function createHttpServer(options: HttpServerOptions) {
         // (yoga answers it without running anything); the requests that follow carry them.
         return yoga(req, res, {} as ServerContext);
       }
+      const blocked = limits.refuseAddress(req);
+      if (blocked) return sendRefusal(res, blocked);
       let context: ServerContext;
       try {
         const { actor, metadataVersion } = await authenticate(token);
+        const limited = limits.refuseActor(actor, req);
+        if (limited) return sendRefusal(res, limited);
         const metadata = await engine.metadata.snapshot(actor.workspaceId, metadataVersion);
         context = { ...createRequestContext(engine, actor, metadata), workspaceSchema: schemas.get(metadata, actor) };
       } catch (error) {
         if (error instanceof UnauthenticatedError) {
+          limits.authenticationFailed(req);
           return sendJson(res, 401, unauthenticatedBody(error), unauthenticatedHeaders(req.headers.origin));
         }
         throw error;
@@ -108,6 +149,14 @@ export function createHttpServer(options: HttpServerOptions) {
       if (!res.headersSent) sendJson(res, 500, { errors: [clientError.toJSON()] });
       else res.end();
     }
+  });
+  // A client that asks before sending its body (Expect: 100-continue, as curl does past
+  // 1 MB) is told 413 instead of being invited to send it.
+  server.on('checkContinue', (req, res) => {
+    const tooLarge = limits.refuseDeclaredBody(req);
+    if (tooLarge) return sendRefusal(res, tooLarge);
+    res.writeContinue();
+    server.emit('request', req, res);
   });
 
   return {
