@@ -47,7 +47,11 @@ describe('Prisma schema and migrations agree', () => {
     };
     const link = { workspaceId: workspace.id, fieldId: fieldDef.id, fromId: record.id, toId: target.id, position: 2, createdAt: at('14') };
 
-    Object.assign(roundTripped, { workspace, member, api_key: apiKey, object_type: objectType, field_def: fieldDef, record, record_link: link, role });
+    const event = {
+      seq: 1n, workspaceId: workspace.id, subject: 'field', kind: 'UPDATED', objectTypeId: objectType.id, recordId: fieldDef.id,
+      actor: 'member:x', changes: { label: { old: 'Total', new: 'Sum' } }, record: { id: fieldDef.id }, at: at('17'),
+    };
+    Object.assign(roundTripped, { workspace, member, api_key: apiKey, object_type: objectType, field_def: fieldDef, record, record_link: link, role, record_event: event });
     await db.prisma.workspace.create({ data: workspace });
     await db.prisma.member.create({ data: member });
     await db.prisma.apiKey.create({ data: apiKey });
@@ -58,6 +62,9 @@ describe('Prisma schema and migrations agree', () => {
     await db.prisma.record.create({ data: target });
     await db.prisma.recordLink.create({ data: link });
     await db.prisma.role.create({ data: role });
+    // The metadata rows above logged events of their own (triggers); this one is written by hand.
+    await db.sql.query('DELETE FROM "record_event"');
+    await db.prisma.recordEvent.create({ data: event });
 
     expect(await db.prisma.workspace.findUniqueOrThrow({ where: { id: workspace.id } })).toEqual(workspace);
     expect(await db.prisma.member.findUniqueOrThrow({ where: { workspaceId_id: { workspaceId: workspace.id, id: member.id } } })).toEqual(member);
@@ -78,21 +85,23 @@ describe('Prisma schema and migrations agree', () => {
       updatedAt: expect.any(Date),
     });
 
+    expect(await db.prisma.recordEvent.findUniqueOrThrow({ where: { seq: 1n } })).toEqual(event);
+
     // Every model is covered: a new model must be added to this test.
-    expect(Object.keys(Prisma.ModelName).sort()).toEqual(['ApiKey', 'FieldDef', 'ObjectType', 'Record', 'RecordLink', 'Workspace', 'Member', 'Role'].sort());
+    expect(Object.keys(Prisma.ModelName).sort()).toEqual(['ApiKey', 'FieldDef', 'ObjectType', 'Record', 'RecordLink', 'Workspace', 'Member', 'Role', 'RecordEvent'].sort());
   });
 
   it('has no column that the models do not know', async () => {
     const { rows } = await db.sql.query<{ table_name: string; column_name: string }>(
       `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema()
-         AND table_name IN ('workspace', 'member', 'api_key', 'object_type', 'field_def', 'record', 'record_link', 'role')`,
+         AND table_name IN ('workspace', 'member', 'api_key', 'object_type', 'field_def', 'record', 'record_link', 'role', 'record_event')`,
     );
     const actual = rows.map((r) => `${r.table_name}.${r.column_name}`).sort();
     const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
     const expected = Object.entries(roundTripped)
       .flatMap(([table, row]) => Object.keys(row).map((key) => `${table}.${snake(key)}`))
       // Prisma sees the search vector as Unsupported("tsvector"): it cannot round-trip it.
-      .concat('record.search')
+      .concat('record.search', 'record_event.txid')
       .sort();
     expect(actual).toEqual(expected);
   });

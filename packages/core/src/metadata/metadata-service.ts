@@ -8,6 +8,7 @@
 import { LRUCache } from 'lru-cache';
 import { requireAdmin, type Actor } from '../access/actor.ts';
 import { createRoleChanges, roleFromRow } from '../access/role-changes.ts';
+import { actorTag } from '../records/metadata-guard.ts';
 import type { Database } from '../db/database.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
@@ -64,6 +65,8 @@ export function createMetadataService(db: Database, options: { cacheSize?: numbe
       );
       const row = locked[0];
       if (!row) throw new NotFoundError('No such workspace');
+      // Who changed the metadata, for the change log's triggers (see records/metadata-guard.ts).
+      await tx.$executeRawUnsafe("SELECT set_config('relata.actor', $1, true)", actorTag(actor));
       const current = await load(tx, actor.workspaceId, row.metadata_version);
       const value = await fn(tx, current);
       await tx.workspace.update({ where: { id: actor.workspaceId }, data: { metadataVersion: { increment: 1 } } });

@@ -7,17 +7,28 @@
  * UPDATE, so a write either commits before the change starts validating the
  * stored data, or waits, re-reads the bumped version and writes nothing.
  */
+import type { Actor } from '../access/actor.ts';
 import type { Queryable } from '../db/sql-client.ts';
 import { ConflictError } from '../errors.ts';
 import type { SqlParams } from './query/params.ts';
 import type { RecordScope } from './record-service.ts';
 
-/** The CTE that leads a guarded statement; select `FROM "guard"` or test GUARD_HOLDS. */
+/**
+ * The CTE that leads a guarded statement; select `FROM "guard"` or test GUARD_HOLDS.
+ * It also names the actor for the rest of the transaction (`relata.actor`), which
+ * the triggers writing the change log read (migration 20261126000000).
+ */
 export function metadataGuard(scope: RecordScope, params: SqlParams): string {
   return (
-    `WITH "guard" AS (SELECT 1 FROM "workspace" WHERE "id" = ${params.add(scope.metadata.workspaceId)}::uuid ` +
+    `WITH "guard" AS (SELECT set_config('relata.actor', ${params.add(actorTag(scope.actor))}, true) FROM "workspace" ` +
+    `WHERE "id" = ${params.add(scope.metadata.workspaceId)}::uuid ` +
     `AND "metadata_version" = ${params.add(scope.metadata.version)}::int FOR KEY SHARE) `
   );
+}
+
+/** How the change log names an actor: `member:<id>`, `apiKey:<id>` or `system:<id>`. */
+export function actorTag(actor: Actor): string {
+  return `${actor.kind}:${actor.id}`;
 }
 
 /** A condition true only when the guard holds. */
