@@ -4,15 +4,23 @@
  */
 import { openDatabase, type Database, type DatabaseOptions } from './db/database.ts';
 import { migrate } from './db/migrator.ts';
+import { createEventLog } from './events/event-log.ts';
 import { createMetadataService } from './metadata/metadata-service.ts';
 import { createRecordService } from './records/record-service.ts';
 import { createSearchService } from './records/search.ts';
 import { createWorkspaceService } from './workspaces/workspace-service.ts';
 
+/** Options of the engine's services. */
+export interface EngineOptions {
+  /** How long subscribers' cursors stay valid, in milliseconds. @default 259200000 (72 hours) */
+  replayWindowMs?: number;
+}
+
 /** Creates the engine's services over an open database. */
-export function createEngine(db: Database) {
+export function createEngine(db: Database, options: EngineOptions = {}) {
   return {
     db,
+    events: createEventLog(db, { replayWindowMs: options.replayWindowMs }),
     metadata: createMetadataService(db),
     records: createRecordService(db),
     search: createSearchService(db),
