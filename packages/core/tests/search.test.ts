@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/database.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrator.ts';
+import { listenPGlite } from '../src/db/notifications.ts';
 import { createPGliteClient } from '../src/db/pglite.ts';
 import { createEngine, type Engine } from '../src/engine.ts';
 import { PrismaClient } from '../src/generated/prisma/client.ts';
@@ -260,6 +261,7 @@ describe('search without pg_trgm', () => {
         prisma,
         sql: createPGliteClient(pglite),
         observe: () => () => {},
+        listen: (channel, onNotify) => listenPGlite(pglite, channel, onNotify),
         close: async () => {
           await prisma.$disconnect();
           await pglite.close();

@@ -6,6 +6,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { acquireDataDirLock } from './data-dir-lock.ts';
+import { listenPGlite, listenPostgres, type Unlisten } from './notifications.ts';
 import { createPGliteClient, openPGlite } from './pglite.ts';
 import { createPostgresClient } from './postgres.ts';
 import { observeQueries, type QueryObserver, type SqlClient } from './sql-client.ts';
@@ -30,6 +31,8 @@ export interface Database {
   readonly sql: SqlClient;
   /** Registers a callback that sees every statement run through `sql`; returns an unsubscribe. */
   observe(observer: QueryObserver): () => void;
+  /** Calls `onNotify` at each notification on `channel` (notifications.ts); resolves with how to stop. */
+  listen(channel: string, onNotify: () => void): Promise<Unlisten>;
   close(): Promise<void>;
 }
 
@@ -49,6 +52,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       prisma,
       sql: observeQueries(client, observers),
       observe,
+      listen: (channel, onNotify) => listenPostgres(options.url, channel, onNotify),
       async close() {
         await prisma.$disconnect();
         await pool.end();
@@ -65,6 +69,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       prisma,
       sql: observeQueries(createPGliteClient(pglite), observers),
       observe,
+      listen: (channel, onNotify) => listenPGlite(pglite, channel, onNotify),
       async close() {
         await prisma.$disconnect();
         await pglite.close();
