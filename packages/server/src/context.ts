@@ -5,6 +5,7 @@
  */
 import type { Actor, Engine, RecordPage, RecordRow, RecordScope, WorkspaceMetadata } from '@relata/core';
 import DataLoader from 'dataloader';
+import type { EventHub } from './subscriptions/event-hub.ts';
 
 /** The GraphQL context of one request. */
 export interface RequestContext {
@@ -21,13 +22,15 @@ export interface RequestContext {
   relatedLoader(key: string, load: (parentIds: readonly string[]) => Promise<Map<string, RecordPage>>): DataLoader<string, RecordPage>;
   /** Loads members of the workspace by id (record owners), batched per request. */
   memberLoader: DataLoader<string, Member | null>;
+  /** The process's reader of the change log, which subscriptions listen to (absent where nothing serves them). */
+  hub?: EventHub;
 }
 
 /** A workspace member as the engine returns it. */
 export type Member = Awaited<ReturnType<Engine['workspaces']['membersByIds']>>[number];
 
 /** Creates the context of one authenticated request. */
-export function createRequestContext(engine: Engine, actor: Actor, metadata: WorkspaceMetadata): RequestContext {
+export function createRequestContext(engine: Engine, actor: Actor, metadata: WorkspaceMetadata, hub?: EventHub): RequestContext {
   const scope: RecordScope = { actor, metadata };
   const loaders = new Map<string, DataLoader<string, RecordRow | null>>();
   const related = new Map<string, DataLoader<string, RecordPage>>();
@@ -37,6 +40,7 @@ export function createRequestContext(engine: Engine, actor: Actor, metadata: Wor
     actor,
     metadata,
     scope,
+    hub,
     get memberLoader() {
       members ??= new DataLoader(async (ids) => {
         const rows = await engine.workspaces.membersByIds(actor, ids);

@@ -15,7 +15,7 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
  * Given an `engine`, it serves that one instead of a fresh database's, and leaves closing it to the caller.
  */
 export async function startTestServer(
-  options: Pick<HttpServerOptions, 'queryLimits' | 'auth' | 'rateLimits' | 'maxBodyBytes' | 'introspection' | 'persistedOperations'> & { engine?: Engine } = {},
+  options: Pick<HttpServerOptions, 'queryLimits' | 'auth' | 'rateLimits' | 'maxBodyBytes' | 'introspection' | 'persistedOperations' | 'events'> & { engine?: Engine } = {},
 ) {
   const engine: Engine = options.engine ?? createEngine(await createTestDatabase());
   const loggedErrors: unknown[] = [];

@@ -78,8 +78,8 @@ export function parseActor(tag: string | null): EventActor | null {
   return kind === 'member' || kind === 'apiKey' || kind === 'system' ? { kind, id: tag.slice(at + 1) } : null;
 }
 
-/** The record image an event carries, as a raw record row. */
-function imageOf(raw: RawEvent): RawRecord {
+/** The record an event carries (as of the event), as a raw record row. */
+export function eventImage(raw: RawEvent): RawRecord {
   const r = raw.record ?? {};
   const date = (v: unknown) => (v == null ? null : new Date(String(v)));
   return {
@@ -130,7 +130,7 @@ export function visibleEvent(scope: AccessScope, raw: RawEvent): RecordEvent | n
   const full = scope.metadata.findById(raw.object_type_id);
   const type = full && visibleType(scope, full);
   if (!type) return null;
-  const image = imageOf(raw);
+  const image = eventImage(raw);
   const access = policyOf(scope).access(type.id, 'read');
   if (access === 'none' || (access === 'own' && (image.owner_id === null || image.owner_id !== ownerOf(scope.actor)))) return null;
   const changes = visibleChanges(type, raw.changes);

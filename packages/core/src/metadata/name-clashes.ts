@@ -24,13 +24,14 @@ const BUILTIN_TYPE_NAMES = [
   'RecordEvent', 'EventKind', 'SearchHit', 'SearchConnection', 'SearchEdge', 'String', 'Int', 'Float',
   'Boolean', 'ID', 'ApiKeyInput', 'CreatedApiKey', 'Role', 'RoleInput', 'RoleUpdateInput', 'RoleRule', 'RoleRuleInput',
   'RoleFieldRule', 'RoleFieldRuleInput', 'RecordAccess', 'FieldAccess', 'LinksInput',
+  'FieldChange', 'HistoryEntry', 'HistoryEdge', 'HistoryConnection',
 ];
 
 /** Root field names of the API itself. */
 const BUILTIN_OPERATION_NAMES = [
   'objectTypes', 'objectType', 'createObjectType', 'updateObjectType', 'deleteObjectType', 'createField',
   'updateField', 'deleteField', 'search', 'node', 'me', 'workspace', 'members', 'apiKeys', 'createApiKey', 'revokeApiKey',
-  'roles', 'createRole', 'updateRole', 'deleteRole',
+  'roles', 'createRole', 'updateRole', 'deleteRole', 'recordEvents',
 ];
 
 /** Every clash, as field errors; `path` prefixes each error's field (e.g. `input.apiName`). */

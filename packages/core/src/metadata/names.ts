@@ -58,6 +58,8 @@ export function typeNames(apiName: string) {
     uniqueMatch: `${base}UniqueMatch`,
     /** `{ some, every, none }`: conditions on a to-many relation's records of this type. */
     listRelationFilter: `${base}ListRelationFilter`,
+    /** A change event whose record is of this type (the `<type>Events` subscription). */
+    event: `${base}Event`,
   };
 }
 
@@ -86,6 +88,8 @@ export function operationNames(apiName: string, pluralApiName: string) {
     createMany: `create${pascalCase(pluralApiName)}`,
     updateMany: `update${pascalCase(pluralApiName)}`,
     upsert: `upsert${one}`,
+    /** The subscription to this type's change events. */
+    events: `${apiName}Events`,
   };
 }
 

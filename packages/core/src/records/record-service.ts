@@ -23,6 +23,8 @@ import { findRelation, relatedCondition } from './relations.ts';
 import { resolveInput, type RecordInput } from './record-input.ts';
 import { referencingWrite } from './referencing-write.ts';
 import { createWriteGuard } from './write-access.ts';
+import { matchFilter } from './filter-match.ts';
+import type { RecordFilter } from './query/filter.ts';
 import { RECORD_COLUMNS, toRecordRow, toVisibleRow, type RawRecord, type RecordRow } from './record-row.ts';
 
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ListArgs, type RecordPage } from './list-query.ts';
@@ -255,6 +257,14 @@ export function createRecordService(db: Database) {
     async restore(scope: RecordScope, typeName: string, id: string): Promise<RecordRow> {
       const type = writableType(scope, typeName, 'delete');
       return toVisibleRow(scope, type, await restoreDeleted(sql, scope, type, id));
+    },
+
+    /**
+     * The ids of `rows` (records of `typeName`, e.g. as of change events) that
+     * match `filter`, in one statement: the filter means what it means in a list.
+     */
+    async matchFilter(scope: RecordScope, typeName: string, filter: RecordFilter, rows: readonly RawRecord[]): Promise<Set<string>> {
+      return matchFilter(sql, scope, readableType(scope, typeName), filter, rows);
     },
 
     /**

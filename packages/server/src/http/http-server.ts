@@ -10,11 +10,13 @@ import { UnauthenticatedError, type Engine } from '@relata/core';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type Plugin } from 'graphql-yoga';
-import type { GraphQLSchema } from 'graphql';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAuthenticator, unauthenticatedBody, unauthenticatedHeaders, type AuthOptions } from '../auth/authenticate.ts';
-import { createRequestContext, type RequestContext } from '../context.ts';
+import { createRequestContext } from '../context.ts';
+import { createEventHub, type EventHubOptions } from '../subscriptions/event-hub.ts';
+import { attachWebSocketServer } from '../subscriptions/ws-server.ts';
+import type { ServerContext } from './server-context.ts';
 import { toClientError, type ErrorLogger } from '../errors.ts';
 import { createRequestLimits, type RateLimitOptions, type Refusal } from '../limits/request-limits.ts';
 import { DOCUMENT_ID_PARAM, usePersistedOperations, type PersistedOperationsOptions } from '../limits/use-persisted-operations.ts';
@@ -49,9 +51,10 @@ export interface HttpServerOptions {
   introspection?: boolean;
   /** Operations clients may send by id, and whether only those may run. @default undefined (none) */
   persistedOperations?: PersistedOperationsOptions;
+  /** How the process reads the change log for its subscriptions (subscriptions/event-hub.ts). @default {} */
+  events?: EventHubOptions;
 }
 
-type ServerContext = RequestContext & { workspaceSchema: GraphQLSchema };
 
 /** Reads the bearer token of a request. */
 function bearerToken(req: http.IncomingMessage): string | undefined {
@@ -77,6 +80,8 @@ export function createHttpServer(options: HttpServerOptions) {
   const schemas = createSchemaCache(engine);
   const authenticate = createAuthenticator(engine, options.auth);
   const limits = createRequestLimits(options);
+  const hub = createEventHub(engine, options.events);
+  let ws: { close(): Promise<void> } | undefined;
 
   const errorCodes: Plugin = {
     onExecutionResult({ result, setResult }) {
@@ -86,6 +91,16 @@ export function createHttpServer(options: HttpServerOptions) {
     },
   };
 
+  // Persisted operations turn ids into documents before anything else; the query
+  // limits run before execution: a refused operation is neither compiled nor executed.
+  const plugins = [
+    ...(options.persistedOperations ? [usePersistedOperations(options.persistedOperations)] : []),
+    ...(options.introspection === false ? [useDisableIntrospection()] : []),
+    useQueryLimits(options.queryLimits),
+    ...(options.jit === false ? [] : [useGraphqlJit(options.jit)]),
+    errorCodes,
+  ];
+  const maskedErrors = { maskError: (error: unknown) => limits.asPayloadTooLarge(error) ?? toClientError(error, logError) };
   const yoga = createYoga<ServerContext>({
     graphqlEndpoint: '/graphql',
     schema: ({ workspaceSchema }) => workspaceSchema,
@@ -93,19 +108,23 @@ export function createHttpServer(options: HttpServerOptions) {
     // The bundled GraphiQL: the default page loads its scripts from a CDN, which fails offline.
     renderGraphiQL,
     landingPage: false,
-    maskedErrors: { maskError: (error) => limits.asPayloadTooLarge(error) ?? toClientError(error, logError) },
+    maskedErrors,
     // Counted as the body streams in: a declared Content-Length is refused before yoga runs.
     maxRequestBodySize: limits.maxBodyBytes,
     ...(options.persistedOperations ? { extraParamNames: [DOCUMENT_ID_PARAM] } : {}),
-    // Persisted operations turn ids into documents before anything else; the query
-    // limits run before execution: a refused operation is neither compiled nor executed.
-    plugins: [
-      ...(options.persistedOperations ? [usePersistedOperations(options.persistedOperations)] : []),
-      ...(options.introspection === false ? [useDisableIntrospection()] : []),
-      useQueryLimits(options.queryLimits),
-      ...(options.jit === false ? [] : [useGraphqlJit(options.jit)]),
-      errorCodes,
-    ],
+    plugins,
+    logging: false,
+  });
+  // Operations over WebSocket never pass yoga's request parsing, where a schema that
+  // depends on the request is chosen: this instance takes it from the context.
+  const schemaFromContext: Plugin<ServerContext> = {
+    onEnveloped: ({ context, setSchema }) => {
+      if (context?.workspaceSchema) setSchema(context.workspaceSchema);
+    },
+  };
+  const wsYoga = createYoga<ServerContext>({
+    maskedErrors,
+    plugins: [schemaFromContext, ...plugins],
     logging: false,
   });
 
@@ -135,7 +154,7 @@ export function createHttpServer(options: HttpServerOptions) {
         const limited = limits.refuseActor(actor, req);
         if (limited) return sendRefusal(res, limited);
         const metadata = await engine.metadata.snapshot(actor.workspaceId, metadataVersion);
-        context = { ...createRequestContext(engine, actor, metadata), workspaceSchema: schemas.get(metadata, actor) };
+        context = { ...createRequestContext(engine, actor, metadata, hub), workspaceSchema: schemas.get(metadata, actor) };
       } catch (error) {
         if (error instanceof UnauthenticatedError) {
           limits.authenticationFailed(req);
@@ -163,7 +182,11 @@ export function createHttpServer(options: HttpServerOptions) {
     server,
     schemas,
     /** Starts listening; resolves with the base URL. */
-    listen(port: number, host = '127.0.0.1'): Promise<{ url: string; port: number }> {
+    /** The process's reader of the change log (subscriptions). */
+    hub,
+    async listen(port: number, host = '127.0.0.1'): Promise<{ url: string; port: number }> {
+      await hub.start();
+      ws = attachWebSocketServer({ server, engine, yoga: wsYoga, authenticate, hub, schemaFor: (metadata, actor) => schemas.get(metadata, actor) });
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
@@ -175,8 +198,10 @@ export function createHttpServer(options: HttpServerOptions) {
       });
     },
     /** Stops accepting requests and closes open connections. */
-    close(): Promise<void> {
-      return new Promise((resolve) => {
+    async close(): Promise<void> {
+      await ws?.close();
+      await hub.stop();
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });

@@ -11,6 +11,7 @@ import type { GraphQLSchema } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { createBuilder } from './builder.ts';
 import { addAccessApi } from './access-api.ts';
+import { addEventSubscriptions, addEventTypes } from './event-api.ts';
 import { addMetadataApi } from './metadata-api.ts';
 import { addRecordApi } from './record-api.ts';
 import { addScalars } from './scalars.ts';
@@ -23,11 +24,15 @@ export function buildSchema(engine: Engine, policy: RolePolicy): GraphQLSchema {
   const builder = createBuilder(engine);
   builder.queryType({});
   builder.mutationType({});
+  builder.subscriptionType({});
   addScalars(builder);
   addMetadataApi(builder);
   addAccessApi(builder);
-  const shared = addSharedTypes(builder, addWorkspaceApi(builder));
-  addRecordApi(builder, policy, shared);
+  const workspaceTypes = addWorkspaceApi(builder);
+  const shared = addSharedTypes(builder, workspaceTypes);
+  const events = addEventTypes(builder, shared, workspaceTypes);
+  addRecordApi(builder, policy, shared, events);
+  addEventSubscriptions(builder, events);
   addSearchApi(builder, shared);
   return builder.toSchema({ sortSchema: false });
 }

@@ -12,16 +12,18 @@ import { addRecordFilter, addRecordWriteInputs } from './record-inputs.ts';
 import { addRecordObject } from './record-object.ts';
 import { listArgs, recordTypeContext, toListArgs, typeRefs, type RecordTypeContext } from './record-refs.ts';
 import type { SharedTypes } from './shared-types.ts';
+import { addTypeEvents, type EventTypes } from './event-api.ts';
 
 /** Adds the API of every record type the policy's roles may read, with the operations they may use. */
-export function addRecordApi(builder: Builder, policy: RolePolicy, shared: SharedTypes): void {
+export function addRecordApi(builder: Builder, policy: RolePolicy, shared: SharedTypes, events: EventTypes): void {
   const metadata = policy.view;
   const refs = new Map(metadata.objectTypes.map((type) => [type.apiName, typeRefs(builder, type)]));
   for (const type of metadata.objectTypes) {
     const ctx = recordTypeContext(builder, policy, type, shared, refs);
-    addRecordObject(ctx);
+    addRecordObject(ctx, events);
     addRecordFilter(ctx);
     addOperations(ctx);
+    addTypeEvents(ctx, events);
   }
 }
 

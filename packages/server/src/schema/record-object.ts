@@ -3,11 +3,12 @@
  * record, a union of records, or a connection), its edge and its connection.
  */
 import { fieldType, pascalCase, relationUnionName, typeNames, valueShapeOf, type RecordRow } from '@relata/core';
+import type { EventTypes } from './event-api.ts';
 import type { RecordTypeContext } from './record-refs.ts';
 import { listArgs, toListArgs } from './record-refs.ts';
 
 /** Implements the object, edge and connection types of `ctx.type`. */
-export function addRecordObject(ctx: RecordTypeContext): void {
+export function addRecordObject(ctx: RecordTypeContext, events: EventTypes): void {
   const { builder, type, shared, refs, own, enumOf } = ctx;
   const apiName = type.apiName;
 
@@ -15,8 +16,21 @@ export function addRecordObject(ctx: RecordTypeContext): void {
     description: type.description ?? undefined,
     interfaces: [shared.RecordInterface],
     isTypeOf: (value) => (value as RecordRow).type === apiName,
-    fields: (t) =>
-      Object.fromEntries(
+    fields: (t) => ({
+      history: t.field({
+        type: events.HistoryConnection,
+        description: "The record's changes, newest first: who changed which field, from what to what, when.",
+        args: {
+          first: t.arg.int({ description: 'At most 100; 20 when omitted.' }),
+          after: t.arg.string(),
+          fields: t.arg.stringList({ description: 'Only changes of these fields.' }),
+        },
+        resolve: (r, args, ctx) => {
+          const batch = `${apiName}.history:${JSON.stringify(args)}`;
+          return ctx.relatedLoader(batch, (ids) => ctx.engine.events.history(ctx.scope, apiName, ids, args) as never).load(r.id) as never;
+        },
+      }),
+      ...Object.fromEntries(
         type.fields.map((field) => {
           const module = fieldType(field.type);
           const shape = valueShapeOf(field);
@@ -81,6 +95,7 @@ export function addRecordObject(ctx: RecordTypeContext): void {
           ];
         }),
       ),
+    }),
   });
 
   const names = typeNames(apiName);

@@ -1,0 +1,128 @@
+/**
+ * GraphQL over WebSocket (`graphql-transport-ws`, graphql-ws) on `/graphql`, with
+ * the same authentication as HTTP: the credential comes in `connectionParams`
+ * (`{ authorization: "Bearer <token>" }`), or in the upgrade request's
+ * Authorization header. A connection without valid credentials is closed with
+ * 4401 and the reason, like HTTP's 401. Every operation runs through the same
+ * yoga pipeline (limits, error codes) as HTTP, with the actor's own schema; the
+ * credential is checked again for each operation and every minute while the
+ * connection lives, so a revoked key or an expired token stops receiving events.
+ */
+import { UnauthenticatedError, type Actor, type Engine } from '@relata/core';
+import type { ExecutionArgs } from 'graphql';
+import { useServer, type Extra } from 'graphql-ws/use/ws';
+import type http from 'node:http';
+import { WebSocketServer } from 'ws';
+import type { YogaServerInstance } from 'graphql-yoga';
+import type { Authenticated } from '@relata/core';
+import { createRequestContext } from '../context.ts';
+import type { ServerContext } from '../http/server-context.ts';
+import type { EventHub } from './event-hub.ts';
+
+/** How often a live connection's credential is checked again. */
+export const REAUTHENTICATE_MS = 60_000;
+
+/** What the WebSocket server needs from the HTTP server. */
+export interface WebSocketOptions {
+  server: http.Server;
+  engine: Engine;
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  yoga: YogaServerInstance<ServerContext, {}>;
+  authenticate(token: string | undefined): Promise<Authenticated>;
+  schemaFor(metadata: ServerContext['metadata'], actor: Actor): ServerContext['workspaceSchema'];
+  hub: EventHub;
+  /** Milliseconds between credential checks of a live connection. @default 60000 */
+  reauthenticateMs?: number;
+}
+
+type ConnectionState = { token?: string; actor?: Actor; timer?: NodeJS.Timeout };
+
+function tokenOf(params: Record<string, unknown> | undefined, request: http.IncomingMessage): string | undefined {
+  const header = typeof params?.authorization === 'string' ? params.authorization : request.headers.authorization;
+  return header?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+}
+
+/** Closes `socket` as an HTTP 401 would answer. */
+function refuse(extra: Extra, error: UnauthenticatedError): false {
+  extra.socket.close(4401, `UNAUTHENTICATED: ${error.reason}`);
+  return false;
+}
+
+/** Serves subscriptions (and queries and mutations) over WebSocket on `server`'s `/graphql`; returns how to stop. */
+export function attachWebSocketServer(options: WebSocketOptions): { close(): Promise<void> } {
+  const { engine, yoga, authenticate, hub } = options;
+  const wss = new WebSocketServer({ server: options.server, path: '/graphql' });
+  const states = new WeakMap<object, ConnectionState>();
+
+  const disposable = useServer<Record<string, unknown> | undefined, { relata: ConnectionState }>(
+    {
+      execute: (args) => (args.rootValue as { execute(a: ExecutionArgs): unknown }).execute(args) as never,
+      subscribe: (args) => (args.rootValue as { subscribe(a: ExecutionArgs): unknown }).subscribe(args) as never,
+      onConnect: async (ctx) => {
+        const state: ConnectionState = { token: tokenOf(ctx.connectionParams, ctx.extra.request) };
+        states.set(ctx.extra, state);
+        try {
+          state.actor = (await authenticate(state.token)).actor;
+        } catch (error) {
+          if (error instanceof UnauthenticatedError) return refuse(ctx.extra, error);
+          throw error;
+        }
+        state.timer = setInterval(() => {
+          authenticate(state.token).catch((error: unknown) => {
+            if (error instanceof UnauthenticatedError) refuse(ctx.extra, error);
+          });
+        }, options.reauthenticateMs ?? REAUTHENTICATE_MS);
+        state.timer.unref();
+        return true;
+      },
+      onDisconnect: (ctx) => {
+        const state = states.get(ctx.extra);
+        if (state?.timer) clearInterval(state.timer);
+      },
+      onClose: (ctx) => {
+        const state = states.get(ctx.extra);
+        if (state?.timer) clearInterval(state.timer);
+      },
+      onSubscribe: async (ctx, _id, payload) => {
+        const state = states.get(ctx.extra)!;
+        let authenticated: Authenticated;
+        try {
+          authenticated = await authenticate(state.token);
+        } catch (error) {
+          if (error instanceof UnauthenticatedError) {
+            refuse(ctx.extra, error);
+            return [];
+          }
+          throw error;
+        }
+        const { actor, metadataVersion } = authenticated;
+        const metadata = await engine.metadata.snapshot(actor.workspaceId, metadataVersion);
+        const context: ServerContext = { ...createRequestContext(engine, actor, metadata, hub), workspaceSchema: options.schemaFor(metadata, actor) };
+        // Yoga's plugins read the request: the upgrade request, as a Fetch Request.
+        const upgrade = ctx.extra.request;
+        const headers = Object.entries(upgrade.headers).flatMap(([k, v]) => (v === undefined ? [] : [[k, Array.isArray(v) ? v.join(', ') : v] as [string, string]]));
+        const request = new Request(new URL(upgrade.url ?? '/graphql', 'http://localhost'), { headers });
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({ ...context, request, params: payload });
+        const document = parse(payload.query);
+        const errors = validate(schema, document);
+        if (errors.length > 0) return errors;
+        return {
+          schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+      },
+    },
+    wss,
+  );
+
+  return {
+    async close() {
+      await disposable.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
