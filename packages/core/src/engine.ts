@@ -33,7 +33,7 @@ export function createEngine(db: Database, options: EngineOptions = {}) {
 export type Engine = ReturnType<typeof createEngine>;
 
 /** Opens the database, applies pending migrations, and creates the engine. */
-export async function startEngine(options: DatabaseOptions): Promise<Engine> {
+export async function startEngine(options: DatabaseOptions, engineOptions: EngineOptions = {}): Promise<Engine> {
   const db = await openDatabase(options);
   try {
     await migrate(db.sql);
@@ -44,5 +44,5 @@ export async function startEngine(options: DatabaseOptions): Promise<Engine> {
     await db.close();
     throw error;
   }
-  return createEngine(db);
+  return createEngine(db, engineOptions);
 }

@@ -25,6 +25,13 @@
  * | `RELATA_PERSISTED_OPERATIONS`          | JSON file of persisted operations (id -> document)          | unset     |
  * | `RELATA_PERSISTED_ONLY`                | `true`: refuse documents not in that file                   | `false`   |
  *
+ * The change log (see EventsConfig and docs/events.md):
+ *
+ * | Variable                 | Meaning                                                   | Default   |
+ * | ------------------------ | --------------------------------------------------------- | --------- |
+ * | `RELATA_EVENT_RETENTION` | Delete events older than this (`90d`, `12h`...), or never | `forever` |
+ * | `RELATA_REPLAY_WINDOW`   | How old a subscriber's resume cursor may be               | `72h`     |
+ *
  * JWTs (see JwtConfig and docs/security.md) are accepted when `RELATA_JWT_SECRET`
  * (HS256) or `RELATA_JWKS_URL` (RS256/ES256) is set; `RELATA_JWT_ISSUER`,
  * `RELATA_JWT_AUDIENCE`, `RELATA_JWT_CLOCK_TOLERANCE`, `RELATA_JWT_CLAIM_USER`,
@@ -39,10 +46,12 @@ import path from 'node:path';
 import { ConfigError, read } from './config/env.ts';
 import { parseJwt, type JwtConfig } from './config/jwt-config.ts';
 import { parseLimits, type LimitsConfig } from './config/limits-config.ts';
+import { parseEvents, type EventsConfig } from './config/events-config.ts';
 
 export { ConfigError } from './config/env.ts';
 export * from './config/jwt-config.ts';
 export * from './config/limits-config.ts';
+export * from './config/events-config.ts';
 
 /** Where the data lives: a PostgreSQL server, or an embedded PGlite data directory. */
 export type DatabaseConfig =
@@ -91,6 +100,8 @@ export interface RelataConfig {
   jwt?: JwtConfig;
   /** Rate limits, body size, introspection and persisted operations (see LimitsConfig). */
   limits: LimitsConfig;
+  /** How long the change log is kept, and how far back subscribers may resume (see EventsConfig). */
+  events: EventsConfig;
 }
 
 /** The PGlite data directory used when neither DATABASE_URL nor RELATA_DATA_DIR is set. */
@@ -144,6 +155,7 @@ export function resolveConfig(env: NodeJS.ProcessEnv = process.env, cwd: string 
     env: read(env, 'NODE_ENV') ?? 'development',
     jwt: parseJwt(env),
     limits: parseLimits(env, cwd),
+    events: parseEvents(env),
   };
   return config;
 }

@@ -148,6 +148,7 @@ describe('resolveConfig', () => {
       env: 'development',
       // The limits' defaults are spelled out in limits-config.test.ts.
       limits: resolveConfig({}).limits,
+      events: { retentionMs: null, replayWindowMs: 72 * 3_600_000 },
     });
   });
 
@@ -159,6 +160,7 @@ describe('resolveConfig', () => {
       database: { dataDir: path.resolve('/srv/app', 'db') },
       env: 'production',
       limits: resolveConfig({}).limits,
+      events: { retentionMs: null, replayWindowMs: 72 * 3_600_000 },
     });
     const url = 'postgresql://relata:secret@db:5432/relata';
     expect(resolveConfig({ DATABASE_URL: url, RELATA_DATA_DIR: 'ignored' }).database).toEqual({ url });

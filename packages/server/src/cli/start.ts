@@ -93,6 +93,7 @@ async function listen(server: HttpServer, config: RelataConfig): Promise<{ url: 
 async function start(config: RelataConfig): Promise<void> {
   let engine: Engine | undefined;
   let server: HttpServer | undefined;
+  let stopPruning: (() => Promise<void>) | undefined;
   let started = false;
   let stopSignal: NodeJS.Signals | undefined;
 
@@ -105,6 +106,7 @@ async function start(config: RelataConfig): Promise<void> {
     let code = 0;
     try {
       await server?.close();
+      await stopPruning?.();
     } catch (error) {
       await reportError(error);
       code = 1;
@@ -140,7 +142,7 @@ async function start(config: RelataConfig): Promise<void> {
       only: manifest.only,
     };
     const { startEngine } = await loadCore();
-    engine = await startEngine(config.database).catch(async (error: unknown) => {
+    engine = await startEngine(config.database, { replayWindowMs: config.events.replayWindowMs }).catch(async (error: unknown) => {
       throw await openFailure(error, config.database);
     });
     if (stopSignal) return void (await shutdown());
@@ -156,6 +158,7 @@ async function start(config: RelataConfig): Promise<void> {
       persistedOperations,
     });
     const { url } = await listen(server, config);
+    stopPruning = (await import('../jobs/prune-events.ts')).startEventPruning(engine, config.events.retentionMs);
     started = true;
     if (stopSignal) return void (await shutdown());
 
