@@ -89,9 +89,13 @@ describe('subscriptions', () => {
     const client = wsClient(server.url, ws.apiKey);
     const otherClient = wsClient(server.url, other.apiKey);
     const theirs = subscribeWs<Event>(otherClient, EVENTS);
+    // Same metadata as the first workspace, so the same cached schema: its per-type subscription must still be its own.
+    const theirCompanies = subscribeWs<Event>(otherClient, 'subscription { companyEvents { recordId } }');
     await new Promise((r) => setTimeout(r, 300));
-    await create(other, 'Theirs');
+    const theirId = await create(other, 'Theirs');
     const [foreign] = await theirs.waitFor(1);
+    expect((await theirCompanies.waitFor(1)).map((e) => e.recordId)).toEqual([theirId]);
+    await theirCompanies.stop();
     const stolen = subscribeWs<Event>(client, EVENTS, { after: foreign!.cursor });
     await expect(stolen.waitFor(1, 3000)).rejects.toThrow(/not a cursor of this workspace/);
     const garbage = subscribeWs<Event>(client, EVENTS, { after: 'nope' });

@@ -186,7 +186,7 @@ export function createHttpServer(options: HttpServerOptions) {
     hub,
     async listen(port: number, host = '127.0.0.1'): Promise<{ url: string; port: number }> {
       await hub.start();
-      ws = attachWebSocketServer({ server, engine, yoga: wsYoga, authenticate, hub, schemaFor: (metadata, actor) => schemas.get(metadata, actor) });
+      ws = attachWebSocketServer({ server, engine, yoga: wsYoga, authenticate, hub, schemaFor: (metadata, actor) => schemas.get(metadata, actor), formatError: (error) => toClientError(error, logError) });
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {

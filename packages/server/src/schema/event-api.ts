@@ -159,7 +159,8 @@ export function addTypeEvents(context: RecordTypeContext, { EventKind, eventFiel
           engine: ctx.engine,
           hub: hubOf(ctx),
           scope: ctx.scope,
-          typeIds: [type.id],
+          // From the request's metadata: workspaces with the same metadata share this schema, not their ids.
+          typeIds: [policyOf(ctx.scope).view.get(apiName).id],
           kinds: args.kinds ?? null,
           after: args.after,
           filter: args.filter ? { typeName: apiName, filter: args.filter as RecordFilter } : null,

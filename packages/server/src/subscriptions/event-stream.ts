@@ -11,6 +11,7 @@
  */
 import {
   eventImage,
+  policyOf,
   visibleEvent,
   type Engine,
   type EventKind,
@@ -43,6 +44,30 @@ export interface StreamRequest {
 
 const positionOf = (raw: RawEvent): EventPosition => ({ txid: raw.txid, seq: raw.seq });
 
+/**
+ * Events as each audience sees them, computed once per event and audience: the
+ * hub hands every subscription of a workspace the same event objects, and
+ * subscribers with the same roles (and, for `own` rules, the same member) see the
+ * same thing. Sharing the objects also lets their GraphQL results be shared
+ * (ws-server.ts).
+ */
+const seenBy = new WeakMap<RawEvent, Map<string, RecordEvent | null>>();
+
+function sharedVisibleEvent(scope: RecordScope, raw: RawEvent): RecordEvent | null {
+  // Who sees an event the same way: the same roles, and for records readable only when
+  // owned, the same member.
+  const policy = policyOf(scope);
+  const own = raw.object_type_id !== null && policy.access(raw.object_type_id, 'read') === 'own';
+  const audience = own ? `${policy.schemaKey}|${scope.actor.kind}:${scope.actor.id}` : policy.schemaKey;
+  let byAudience = seenBy.get(raw);
+  if (!byAudience) seenBy.set(raw, (byAudience = new Map()));
+  if (!byAudience.has(audience)) byAudience.set(audience, visibleEvent(scope, raw));
+  return byAudience.get(audience)!;
+}
+
+/** Filter matches per delivered batch (the hub's array) and filter, shared by the subscriptions asking the same. */
+const matchesOf = new WeakMap<readonly RawEvent[], Map<string, Promise<Set<string>>>>();
+
 /** The subscription's events; `return()` ends it. Errors (a bad cursor) surface from the first `next()`. */
 export function eventStream(request: StreamRequest): AsyncIterableIterator<RecordEvent> {
   const { engine, hub, scope, typeIds, kinds, filter } = request;
@@ -61,17 +86,27 @@ export function eventStream(request: StreamRequest): AsyncIterableIterator<Recor
 
   /** Turns raw events into the subscriber's, in order; `last` passes every one, shown or not. */
   async function process(events: readonly RawEvent[]): Promise<void> {
+    const batch = events;
     const fresh = events.filter((e) => !last || comparePositions(positionOf(e), last) > 0);
     if (fresh.length === 0) return;
     last = positionOf(fresh[fresh.length - 1]!);
     const wanted = fresh.filter((e) => (!types || (e.object_type_id !== null && types.has(e.object_type_id))) && (!kindSet || kindSet.has(e.kind)));
     const visible = wanted.flatMap((raw) => {
-      const event = visibleEvent(scope, raw);
+      const event = sharedVisibleEvent(scope, raw);
       return event ? [{ raw, event }] : [];
     });
     let shown = visible;
     if (filter && visible.length > 0) {
-      const matched = await engine.records.matchFilter(scope, filter.typeName, filter.filter, visible.map((v) => eventImage(v.raw)));
+      // Subscriptions with the same filter and audience share one statement per batch.
+      const key = `${filter.typeName}|${JSON.stringify(filter.filter)}|${kinds?.join(",") ?? ""}|${policyOf(scope).schemaKey}|${scope.actor.id}|${fresh.length}`;
+      let byFilter = matchesOf.get(batch);
+      if (!byFilter) matchesOf.set(batch, (byFilter = new Map()));
+      let matching = byFilter.get(key);
+      if (!matching) {
+        matching = engine.records.matchFilter(scope, filter.typeName, filter.filter, visible.map((v) => eventImage(v.raw)));
+        byFilter.set(key, matching);
+      }
+      const matched = await matching;
       shown = visible.filter((v) => matched.has(v.event.recordId));
     }
     for (const { event } of shown) queue.push(event);

@@ -9,7 +9,7 @@
  * connection lives, so a revoked key or an expired token stops receiving events.
  */
 import { UnauthenticatedError, type Actor, type Engine } from '@relata/core';
-import type { ExecutionArgs } from 'graphql';
+import { createSourceEventStream, execute, type ExecutionArgs, type GraphQLError } from 'graphql';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import type http from 'node:http';
 import { WebSocketServer } from 'ws';
@@ -33,6 +33,8 @@ export interface WebSocketOptions {
   hub: EventHub;
   /** Milliseconds between credential checks of a live connection. @default 60000 */
   reauthenticateMs?: number;
+  /** Turns an error of a subscription's start (a bad cursor) into what the client sees. */
+  formatError(error: unknown): GraphQLError;
 }
 
 type ConnectionState = { token?: string; actor?: Actor; timer?: NodeJS.Timeout };
@@ -48,6 +50,68 @@ function refuse(extra: Extra, error: UnauthenticatedError): false {
   return false;
 }
 
+/** What onSubscribe hands the execution: yoga's enveloped functions, and what makes two operations the same. */
+interface Enveloped {
+  execute(args: ExecutionArgs): unknown;
+  subscribe(args: ExecutionArgs): unknown;
+  /** Operation name, document and variables. */
+  key: string;
+}
+
+/**
+ * GraphQL results per event, shared by the subscriptions that would compute the
+ * same one: the same event object (subscribers with the same view of it: see
+ * event-stream.ts), schema (the same roles) and operation. A thousand
+ * subscribers of one query cost one execution per event, not a thousand.
+ */
+const resultsOf = new WeakMap<object, WeakMap<object, Map<string, Promise<unknown>>>>();
+
+function sharedResult(event: object, schema: object, key: string, execute: () => unknown): Promise<unknown> {
+  let bySchema = resultsOf.get(event);
+  if (!bySchema) resultsOf.set(event, (bySchema = new WeakMap()));
+  let byKey = bySchema.get(schema);
+  if (!byKey) bySchema.set(schema, (byKey = new Map()));
+  let result = byKey.get(key);
+  if (!result) byKey.set(key, (result = Promise.resolve(execute())));
+  return result;
+}
+
+/**
+ * A subscription: its events from the root field's `subscribe` (graphql-js's
+ * createSourceEventStream), each then executed by graphql-js against the event
+ * (yoga's execute would subscribe again: the operation is a subscription), its
+ * errors formatted as every other answer's, shared per event (sharedResult).
+ */
+async function sharedSubscribe(args: ExecutionArgs, formatError: (error: unknown) => GraphQLError) {
+  const { key } = args.rootValue as Enveloped;
+  const source = await createSourceEventStream({ ...args, rootValue: undefined });
+  if (!(Symbol.asyncIterator in source)) return { errors: (source.errors ?? []).map(formatError) };
+  const events = source as AsyncIterableIterator<object>;
+  const iterator: AsyncIterableIterator<unknown> = {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    async next() {
+      const next = await events.next();
+      if (next.done) return next;
+      const value = await sharedResult(next.value, args.schema, key, async () => {
+        const result = await execute({ ...args, rootValue: next.value });
+        return result.errors ? { ...result, errors: result.errors.map(formatError) } : result;
+      });
+      return { done: false, value };
+    },
+    async return() {
+      await events.return?.();
+      return { done: true, value: undefined };
+    },
+    async throw(error: unknown) {
+      await events.return?.();
+      throw error;
+    },
+  };
+  return iterator;
+}
+
 /** Serves subscriptions (and queries and mutations) over WebSocket on `server`'s `/graphql`; returns how to stop. */
 export function attachWebSocketServer(options: WebSocketOptions): { close(): Promise<void> } {
   const { engine, yoga, authenticate, hub } = options;
@@ -56,8 +120,8 @@ export function attachWebSocketServer(options: WebSocketOptions): { close(): Pro
 
   const disposable = useServer<Record<string, unknown> | undefined, { relata: ConnectionState }>(
     {
-      execute: (args) => (args.rootValue as { execute(a: ExecutionArgs): unknown }).execute(args) as never,
-      subscribe: (args) => (args.rootValue as { subscribe(a: ExecutionArgs): unknown }).subscribe(args) as never,
+      execute: (args) => (args.rootValue as Enveloped).execute(args) as never,
+      subscribe: (args) => sharedSubscribe(args, options.formatError) as never,
       onConnect: async (ctx) => {
         const state: ConnectionState = { token: tokenOf(ctx.connectionParams, ctx.extra.request) };
         states.set(ctx.extra, state);
@@ -112,7 +176,7 @@ export function attachWebSocketServer(options: WebSocketOptions): { close(): Pro
           operationName: payload.operationName,
           variableValues: payload.variables,
           contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
+          rootValue: { execute, subscribe, key: `${payload.operationName ?? ''}|${payload.query}|${JSON.stringify(payload.variables ?? {})}` } satisfies Enveloped,
         };
       },
     },
