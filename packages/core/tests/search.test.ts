@@ -260,6 +260,7 @@ describe('search without pg_trgm', () => {
         engine: 'pglite',
         prisma,
         sql: createPGliteClient(pglite),
+        background: createPGliteClient(pglite),
         observe: () => () => {},
         listen: (channel, onNotify) => listenPGlite(pglite, channel, onNotify),
         close: async () => {

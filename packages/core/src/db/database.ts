@@ -29,6 +29,12 @@ export interface Database {
   readonly engine: 'postgres' | 'pglite';
   readonly prisma: PrismaClient;
   readonly sql: SqlClient;
+  /**
+   * The same connections, for what the process does on its own (reading the change
+   * log, pruning it): observers do not see these statements, so a count of a
+   * request's statements never includes them.
+   */
+  readonly background: SqlClient;
   /** Registers a callback that sees every statement run through `sql`; returns an unsubscribe. */
   observe(observer: QueryObserver): () => void;
   /** Calls `onNotify` at each notification on `channel` (notifications.ts); resolves with how to stop. */
@@ -51,6 +57,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       engine: 'postgres',
       prisma,
       sql: observeQueries(client, observers),
+      background: client,
       observe,
       listen: (channel, onNotify) => listenPostgres(options.url, channel, onNotify),
       async close() {
@@ -68,6 +75,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       engine: 'pglite',
       prisma,
       sql: observeQueries(createPGliteClient(pglite), observers),
+      background: createPGliteClient(pglite),
       observe,
       listen: (channel, onNotify) => listenPGlite(pglite, channel, onNotify),
       async close() {

@@ -55,8 +55,10 @@ export interface ReplayFilter {
 }
 
 /** Creates the change log's reader over `db`. */
-export function createEventLog(db: Pick<Database, 'sql'>, options: { replayWindowMs?: number } = {}) {
+export function createEventLog(db: Pick<Database, 'sql' | 'background'>, options: { replayWindowMs?: number } = {}) {
   const sql = db.sql;
+  // The process's own reads (tailing, pruning): not statements of any request.
+  const background = db.background;
   const replayWindowMs = options.replayWindowMs ?? DEFAULT_REPLAY_WINDOW_MS;
 
   return {
@@ -64,13 +66,13 @@ export function createEventLog(db: Pick<Database, 'sql'>, options: { replayWindo
 
     /** The position before every event not yet readable: a new reader starting here misses nothing that commits later. */
     async start(): Promise<EventPosition> {
-      const { rows } = await sql.query<{ txid: string }>('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS "txid"');
+      const { rows } = await background.query<{ txid: string }>('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS "txid"');
       return { txid: rows[0]!.txid, seq: '0' };
     },
 
     /** Up to `limit` events of every workspace after `after`, in log order. */
     async tail(after: EventPosition, limit: number): Promise<RawEvent[]> {
-      const { rows } = await sql.query<RawEvent>(
+      const { rows } = await background.query<RawEvent>(
         `SELECT ${EVENT_COLUMNS} FROM "record_event" WHERE ${afterPositionSql('$1', '$2')} ORDER BY "txid", "seq" LIMIT $3`,
         [after.txid, after.seq, limit],
       );
@@ -183,7 +185,7 @@ export function createEventLog(db: Pick<Database, 'sql'>, options: { replayWindo
     async prune(before: Date, batch = 10_000): Promise<number> {
       let total = 0;
       for (;;) {
-        const { rows } = await sql.query<{ n: number }>(
+        const { rows } = await background.query<{ n: number }>(
           'WITH "gone" AS (DELETE FROM "record_event" WHERE "seq" IN (SELECT "seq" FROM "record_event" WHERE "at" < $1 LIMIT $2) RETURNING 1) ' +
             'SELECT count(*)::int AS "n" FROM "gone"',
           [before, batch],
