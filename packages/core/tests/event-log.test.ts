@@ -134,3 +134,30 @@ describe('change log', () => {
     expect(events.map((e) => [e.subject, e.kind, e.actor])).toContainEqual(['field', 'CREATED', `apiKey:${admin.id}`]);
   });
 });
+
+describe('change log order', () => {
+  it('pages through more events than one page holds in log order, none skipped or repeated (numbers, not text)', async () => {
+    const t = await createTestEngine();
+    try {
+      const { actor } = await t.workspace();
+      await t.engine.metadata.createObjectType(actor, { apiName: 'item', pluralApiName: 'items' });
+      const s = { actor, metadata: await t.engine.metadata.snapshot(actor.workspaceId) };
+      const from = await t.engine.events.start();
+      // 150 events in one transaction (seq 1..150: 2, 10 and 100 sort differently as text).
+      const created = await t.engine.records.createMany(s, 'item', Array.from({ length: 150 }, () => ({})));
+      const seen: string[] = [];
+      let position = from;
+      for (;;) {
+        const page = await t.engine.events.replay(actor.workspaceId, position, {}, 40);
+        if (page.length === 0) break;
+        seen.push(...page.map((e) => e.record_id!));
+        position = { txid: page[page.length - 1]!.txid, seq: page[page.length - 1]!.seq };
+      }
+      expect(seen).toEqual(created.map((r) => r.id).sort());
+      const tailed = await t.engine.events.tail(from, 1000);
+      expect(tailed.map((e) => Number(e.seq))).toEqual(tailed.map((e) => Number(e.seq)).sort((a, b) => a - b));
+    } finally {
+      await t.engine.close();
+    }
+  });
+});

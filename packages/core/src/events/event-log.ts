@@ -73,7 +73,7 @@ export function createEventLog(db: Pick<Database, 'sql' | 'background'>, options
     /** Up to `limit` events of every workspace after `after`, in log order. */
     async tail(after: EventPosition, limit: number): Promise<RawEvent[]> {
       const { rows } = await background.query<RawEvent>(
-        `SELECT ${EVENT_COLUMNS} FROM "record_event" WHERE ${afterPositionSql('$1', '$2')} ORDER BY "txid", "seq" LIMIT $3`,
+        `SELECT ${EVENT_COLUMNS} FROM "record_event" WHERE ${afterPositionSql('$1', '$2')} ORDER BY "record_event"."txid", "record_event"."seq" LIMIT $3`,
         [after.txid, after.seq, limit],
       );
       return rows;
@@ -114,7 +114,7 @@ export function createEventLog(db: Pick<Database, 'sql' | 'background'>, options
       if (filter.typeIds) where.push(`"object_type_id" = ANY(${params.add(filter.typeIds)}::uuid[])`);
       if (filter.kinds) where.push(`"kind" = ANY(${params.add(filter.kinds)}::text[])`);
       const { rows } = await sql.query<RawEvent>(
-        `SELECT ${EVENT_COLUMNS} FROM "record_event" WHERE ${where.join(' AND ')} ORDER BY "txid", "seq" LIMIT ${params.add(limit)}`,
+        `SELECT ${EVENT_COLUMNS} FROM "record_event" WHERE ${where.join(' AND ')} ORDER BY "record_event"."txid", "record_event"."seq" LIMIT ${params.add(limit)}`,
         params.values,
       );
       return rows;

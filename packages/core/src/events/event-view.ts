@@ -28,7 +28,11 @@ export interface RawEvent {
   at: Date;
 }
 
-/** The columns a RawEvent is read from. */
+/**
+ * The columns a RawEvent is read from. `seq` and `txid` come out as text (exact
+ * 64-bit values): order by the table's columns (`"record_event"."seq"`), never by
+ * these names, which would sort as text.
+ */
 export const EVENT_COLUMNS =
   '"seq"::text AS "seq", "txid"::text AS "txid", "workspace_id", "subject", "kind", "object_type_id", "record_id", "actor", "changes", "record", "at"';
 
