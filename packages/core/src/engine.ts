@@ -8,23 +8,29 @@ import { createEventLog } from './events/event-log.ts';
 import { createMetadataService } from './metadata/metadata-service.ts';
 import { createRecordService } from './records/record-service.ts';
 import { createSearchService } from './records/search.ts';
+import { createWebhookService, type WebhookOptions } from './webhooks/webhook-service.ts';
 import { createWorkspaceService } from './workspaces/workspace-service.ts';
 
 /** Options of the engine's services. */
 export interface EngineOptions {
   /** How long subscribers' cursors stay valid, in milliseconds. @default 259200000 (72 hours) */
   replayWindowMs?: number;
+  /** Webhook settings: whether URLs may lead to private addresses. @default { allowPrivateAddresses: NODE_ENV !== 'production' } */
+  webhooks?: WebhookOptions;
 }
 
 /** Creates the engine's services over an open database. */
 export function createEngine(db: Database, options: EngineOptions = {}) {
+  const events = createEventLog(db, { replayWindowMs: options.replayWindowMs });
+  const metadata = createMetadataService(db);
   return {
     db,
-    events: createEventLog(db, { replayWindowMs: options.replayWindowMs }),
-    metadata: createMetadataService(db),
+    events,
+    metadata,
     records: createRecordService(db),
     search: createSearchService(db),
     workspaces: createWorkspaceService(db),
+    webhooks: createWebhookService(db, { events, metadata }, options.webhooks),
     close: () => db.close(),
   };
 }

@@ -31,3 +31,10 @@ export { ORDER_DIRECTIONS, type OrderByItem, type OrderDirection } from './recor
 export type { RecordInput } from './records/record-input.ts';
 export * from './workspaces/workspace-service.ts';
 export { API_KEY_PATTERN } from './workspaces/api-keys.ts';
+export * from './webhooks/retry-policy.ts';
+export type * from './webhooks/webhook-input.ts';
+export * from './webhooks/webhook-model.ts';
+export * from './webhooks/webhook-payload.ts';
+export { MAX_DELIVERY_PAGE, type WebhookOptions, type WebhookService } from './webhooks/webhook-service.ts';
+export { generateWebhookSecret, signWebhook, WEBHOOK_SECRET_PREFIX } from './webhooks/webhook-signature.ts';
+export * from './webhooks/webhook-worker.ts';

@@ -51,7 +51,23 @@ describe('Prisma schema and migrations agree', () => {
       seq: 1n, workspaceId: workspace.id, subject: 'field', kind: 'UPDATED', objectTypeId: objectType.id, recordId: fieldDef.id,
       actor: 'member:x', changes: { label: { old: 'Total', new: 'Sum' } }, record: { id: fieldDef.id }, at: at('17'),
     };
-    Object.assign(roundTripped, { workspace, member, api_key: apiKey, object_type: objectType, field_def: fieldDef, record, record_link: link, role, record_event: event });
+    const webhook = {
+      workspaceId: workspace.id, id: uuidv7(), url: 'https://hooks.acme.test/relata', secret: 'whsec_test', types: ['invoice'],
+      kinds: ['CREATED', 'DELETED'], active: false, state: 'failing', failingSince: at('18'), positionSeq: 42n, createdAt: at('19'), updatedAt: at('20'),
+    };
+    const delivery = {
+      workspaceId: workspace.id, id: uuidv7(), webhookId: webhook.id, seq: 7n, firstCursor: 'MTAuMQ', lastCursor: 'MTAuMg', eventCount: 2,
+      events: [{ cursor: 'MTAuMQ', kind: 'CREATED' }], status: 'failed', attempts: 10, nextAttemptAt: at('21'), lastAttemptAt: at('22'),
+      createdAt: at('23'), completedAt: at('24'),
+    };
+    const attempt = {
+      workspaceId: workspace.id, id: uuidv7(), deliveryId: delivery.id, attempt: 3, startedAt: at('25'), durationMs: 120, statusCode: 503,
+      error: 'timeout', responseExcerpt: 'busy', succeeded: true,
+    };
+    Object.assign(roundTripped, {
+      workspace, member, api_key: apiKey, object_type: objectType, field_def: fieldDef, record, record_link: link, role, record_event: event,
+      webhook, webhook_delivery: delivery, webhook_attempt: attempt,
+    });
     await db.prisma.workspace.create({ data: workspace });
     await db.prisma.member.create({ data: member });
     await db.prisma.apiKey.create({ data: apiKey });
@@ -65,6 +81,9 @@ describe('Prisma schema and migrations agree', () => {
     // The metadata rows above logged events of their own (triggers); this one is written by hand.
     await db.sql.query('DELETE FROM "record_event"');
     await db.prisma.recordEvent.create({ data: event });
+    await db.prisma.webhook.create({ data: webhook });
+    await db.prisma.webhookDelivery.create({ data: delivery });
+    await db.prisma.webhookAttempt.create({ data: attempt });
 
     expect(await db.prisma.workspace.findUniqueOrThrow({ where: { id: workspace.id } })).toEqual(workspace);
     expect(await db.prisma.member.findUniqueOrThrow({ where: { workspaceId_id: { workspaceId: workspace.id, id: member.id } } })).toEqual(member);
@@ -86,22 +105,29 @@ describe('Prisma schema and migrations agree', () => {
     });
 
     expect(await db.prisma.recordEvent.findUniqueOrThrow({ where: { seq: 1n } })).toEqual(event);
+    const { updatedAt: _w, ...webhookRest } = webhook;
+    expect(await db.prisma.webhook.findUniqueOrThrow({ where: { workspaceId_id: { workspaceId: workspace.id, id: webhook.id } } })).toEqual({
+      ...webhookRest,
+      updatedAt: expect.any(Date),
+    });
+    expect(await db.prisma.webhookDelivery.findUniqueOrThrow({ where: { workspaceId_id: { workspaceId: workspace.id, id: delivery.id } } })).toEqual(delivery);
+    expect(await db.prisma.webhookAttempt.findUniqueOrThrow({ where: { workspaceId_id: { workspaceId: workspace.id, id: attempt.id } } })).toEqual(attempt);
 
     // Every model is covered: a new model must be added to this test.
-    expect(Object.keys(Prisma.ModelName).sort()).toEqual(['ApiKey', 'FieldDef', 'ObjectType', 'Record', 'RecordLink', 'Workspace', 'Member', 'Role', 'RecordEvent'].sort());
+    expect(Object.keys(Prisma.ModelName).sort()).toEqual(['ApiKey', 'FieldDef', 'ObjectType', 'Record', 'RecordLink', 'Workspace', 'Member', 'Role', 'RecordEvent', 'Webhook', 'WebhookDelivery', 'WebhookAttempt'].sort());
   });
 
   it('has no column that the models do not know', async () => {
     const { rows } = await db.sql.query<{ table_name: string; column_name: string }>(
       `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema()
-         AND table_name IN ('workspace', 'member', 'api_key', 'object_type', 'field_def', 'record', 'record_link', 'role', 'record_event')`,
+         AND table_name IN ('workspace', 'member', 'api_key', 'object_type', 'field_def', 'record', 'record_link', 'role', 'record_event', 'webhook', 'webhook_delivery', 'webhook_attempt')`,
     );
     const actual = rows.map((r) => `${r.table_name}.${r.column_name}`).sort();
     const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
     const expected = Object.entries(roundTripped)
       .flatMap(([table, row]) => Object.keys(row).map((key) => `${table}.${snake(key)}`))
       // Prisma sees the search vector as Unsupported("tsvector"): it cannot round-trip it.
-      .concat('record.search', 'record_event.txid')
+      .concat('record.search', 'record_event.txid', 'webhook.position_txid')
       .sort();
     expect(actual).toEqual(expected);
   });

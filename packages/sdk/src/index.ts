@@ -1,7 +1,8 @@
 /**
  * @relata/sdk: what apps import to talk to Relata. For now a small typed GraphQL
- * client with Relata's errors, and createEmbedToken for a product's backend;
- * typed record APIs, subscriptions and codegen arrive with the SDK issue.
+ * client with Relata's errors, createEmbedToken for a product's backend, and
+ * verifyWebhook for a webhook receiver; typed record APIs, subscriptions and
+ * codegen arrive with the SDK issue.
  */
 export { createClient, type ClientOptions, type RelataClient, type RequestOptions } from './client.ts';
 export { RelataApiError, type ApiErrorEntry, type ApiFieldError } from './errors.ts';
@@ -12,3 +13,15 @@ export {
   type EmbedTokenClaimNames,
   type EmbedTokenOptions,
 } from './embed-token.ts';
+export {
+  DEFAULT_WEBHOOK_TOLERANCE_SECONDS,
+  verifyWebhook,
+  WEBHOOK_DELIVERY_HEADER,
+  WEBHOOK_SIGNATURE_HEADER,
+  WEBHOOK_TIMESTAMP_HEADER,
+  WebhookVerificationError,
+  type VerifiedWebhook,
+  type VerifyWebhookOptions,
+  type WebhookEvent,
+  type WebhookVerificationReason,
+} from './webhooks.ts';

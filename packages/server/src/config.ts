@@ -32,6 +32,10 @@
  * | `RELATA_EVENT_RETENTION` | Delete events older than this (`90d`, `12h`...), or never | `forever` |
  * | `RELATA_REPLAY_WINDOW`   | How old a subscriber's resume cursor may be               | `72h`     |
  *
+ * Webhooks (see WebhooksConfig and docs/webhooks.md): `RELATA_WEBHOOK_ALLOW_PRIVATE`
+ * (`true`/`false`; default: true unless NODE_ENV is production) lets webhook URLs
+ * lead to private and loopback addresses.
+ *
  * JWTs (see JwtConfig and docs/security.md) are accepted when `RELATA_JWT_SECRET`
  * (HS256) or `RELATA_JWKS_URL` (RS256/ES256) is set; `RELATA_JWT_ISSUER`,
  * `RELATA_JWT_AUDIENCE`, `RELATA_JWT_CLOCK_TOLERANCE`, `RELATA_JWT_CLAIM_USER`,
@@ -47,11 +51,13 @@ import { ConfigError, read } from './config/env.ts';
 import { parseJwt, type JwtConfig } from './config/jwt-config.ts';
 import { parseLimits, type LimitsConfig } from './config/limits-config.ts';
 import { parseEvents, type EventsConfig } from './config/events-config.ts';
+import { parseWebhooks, type WebhooksConfig } from './config/webhooks-config.ts';
 
 export { ConfigError } from './config/env.ts';
 export * from './config/jwt-config.ts';
 export * from './config/limits-config.ts';
 export * from './config/events-config.ts';
+export * from './config/webhooks-config.ts';
 
 /** Where the data lives: a PostgreSQL server, or an embedded PGlite data directory. */
 export type DatabaseConfig =
@@ -102,6 +108,8 @@ export interface RelataConfig {
   limits: LimitsConfig;
   /** How long the change log is kept, and how far back subscribers may resume (see EventsConfig). */
   events: EventsConfig;
+  /** Where webhooks may send (see WebhooksConfig). */
+  webhooks: WebhooksConfig;
 }
 
 /** The PGlite data directory used when neither DATABASE_URL nor RELATA_DATA_DIR is set. */
@@ -156,6 +164,7 @@ export function resolveConfig(env: NodeJS.ProcessEnv = process.env, cwd: string 
     jwt: parseJwt(env),
     limits: parseLimits(env, cwd),
     events: parseEvents(env),
+    webhooks: parseWebhooks(env),
   };
   return config;
 }

@@ -149,6 +149,7 @@ describe('resolveConfig', () => {
       // The limits' defaults are spelled out in limits-config.test.ts.
       limits: resolveConfig({}).limits,
       events: { retentionMs: null, replayWindowMs: 72 * 3_600_000 },
+      webhooks: { allowPrivateAddresses: true },
     });
   });
 
@@ -161,7 +162,12 @@ describe('resolveConfig', () => {
       env: 'production',
       limits: resolveConfig({}).limits,
       events: { retentionMs: null, replayWindowMs: 72 * 3_600_000 },
+      // Production refuses webhooks to private addresses unless told otherwise.
+      webhooks: { allowPrivateAddresses: false },
     });
+    expect(resolveConfig({ NODE_ENV: 'production', RELATA_WEBHOOK_ALLOW_PRIVATE: 'true' }).webhooks).toEqual({ allowPrivateAddresses: true });
+    expect(resolveConfig({ RELATA_WEBHOOK_ALLOW_PRIVATE: 'False' }).webhooks).toEqual({ allowPrivateAddresses: false });
+    expect(() => resolveConfig({ RELATA_WEBHOOK_ALLOW_PRIVATE: 'yes' })).toThrow(/RELATA_WEBHOOK_ALLOW_PRIVATE must be true or false/);
     const url = 'postgresql://relata:secret@db:5432/relata';
     expect(resolveConfig({ DATABASE_URL: url, RELATA_DATA_DIR: 'ignored' }).database).toEqual({ url });
   });

@@ -25,6 +25,8 @@ const BUILTIN_TYPE_NAMES = [
   'Boolean', 'ID', 'ApiKeyInput', 'CreatedApiKey', 'Role', 'RoleInput', 'RoleUpdateInput', 'RoleRule', 'RoleRuleInput',
   'RoleFieldRule', 'RoleFieldRuleInput', 'RecordAccess', 'FieldAccess', 'LinksInput',
   'FieldChange', 'HistoryEntry', 'HistoryEdge', 'HistoryConnection',
+  'Webhook', 'WebhookInput', 'WebhookUpdateInput', 'WebhookState', 'WebhookDelivery', 'WebhookDeliveryStatus',
+  'WebhookDeliveryEdge', 'WebhookDeliveryConnection', 'WebhookAttempt',
 ];
 
 /** Root field names of the API itself. */
@@ -32,6 +34,7 @@ const BUILTIN_OPERATION_NAMES = [
   'objectTypes', 'objectType', 'createObjectType', 'updateObjectType', 'deleteObjectType', 'createField',
   'updateField', 'deleteField', 'search', 'node', 'me', 'workspace', 'members', 'apiKeys', 'createApiKey', 'revokeApiKey',
   'roles', 'createRole', 'updateRole', 'deleteRole', 'recordEvents',
+  'webhooks', 'webhook', 'webhookDeliveries', 'createWebhook', 'updateWebhook', 'deleteWebhook', 'replayWebhook',
 ];
 
 /** Every clash, as field errors; `path` prefixes each error's field (e.g. `input.apiName`). */

@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { ENVIRONMENT_HELP, loadCore, printJson, requireUuids, withEngine } from './common.ts';
 
 /** Fails with NOT_FOUND unless the workspace exists (keys of an unknown workspace would say nothing useful). */
-async function requireWorkspace(engine: Engine, workspaceId: string): Promise<void> {
+export async function requireWorkspace(engine: Engine, workspaceId: string): Promise<void> {
   if (await engine.workspaces.find(workspaceId)) return;
   const { NotFoundError } = await loadCore();
   throw new NotFoundError(`No workspace ${workspaceId}. List them with: npx relata workspace list`, { id: workspaceId });

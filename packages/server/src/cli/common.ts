@@ -37,7 +37,7 @@ export async function withEngine<T>(fn: (engine: Engine, config: RelataConfig) =
   const { startEngine } = await loadCore();
   let engine: Engine;
   try {
-    engine = await startEngine(config.database);
+    engine = await startEngine(config.database, { webhooks: config.webhooks });
   } catch (error) {
     throw await openFailure(error, config.database);
   }

@@ -5,6 +5,7 @@ import { apiKeyCommand } from './api-key.ts';
 import { ENVIRONMENT_HELP, reportError } from './common.ts';
 import { migrateCommand } from './migrate.ts';
 import { startCommand } from './start.ts';
+import { webhookCommand } from './webhook.ts';
 import { workspaceCommand } from './workspace.ts';
 
 function version(): string {
@@ -22,7 +23,8 @@ export function createProgram(): Command {
     .addCommand(startCommand())
     .addCommand(migrateCommand())
     .addCommand(workspaceCommand())
-    .addCommand(apiKeyCommand());
+    .addCommand(apiKeyCommand())
+    .addCommand(webhookCommand());
 }
 
 /**

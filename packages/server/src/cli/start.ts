@@ -44,7 +44,10 @@ export function startCommand(): Command {
                     on or off (default: on)
   RELATA_PERSISTED_OPERATIONS, RELATA_PERSISTED_ONLY
                     JSON file of persisted operations (sha256 -> document), and true to
-                    refuse any other (see docs/security.md#limits)`,
+                    refuse any other (see docs/security.md#limits)
+  RELATA_WEBHOOK_ALLOW_PRIVATE
+                    true lets webhooks reach private and loopback addresses (default: true,
+                    false when NODE_ENV=production; see docs/webhooks.md)`,
     )
     .action(async () => {
       await start(loadConfig());
@@ -94,6 +97,7 @@ async function start(config: RelataConfig): Promise<void> {
   let engine: Engine | undefined;
   let server: HttpServer | undefined;
   let stopPruning: (() => Promise<void>) | undefined;
+  let stopWebhooks: (() => Promise<void>) | undefined;
   let started = false;
   let stopSignal: NodeJS.Signals | undefined;
 
@@ -107,6 +111,8 @@ async function start(config: RelataConfig): Promise<void> {
     try {
       await server?.close();
       await stopPruning?.();
+      // Before the engine closes: attempts in flight are handed back for the next process.
+      await stopWebhooks?.();
     } catch (error) {
       await reportError(error);
       code = 1;
@@ -142,7 +148,7 @@ async function start(config: RelataConfig): Promise<void> {
       only: manifest.only,
     };
     const { startEngine } = await loadCore();
-    engine = await startEngine(config.database, { replayWindowMs: config.events.replayWindowMs }).catch(async (error: unknown) => {
+    engine = await startEngine(config.database, { replayWindowMs: config.events.replayWindowMs, webhooks: config.webhooks }).catch(async (error: unknown) => {
       throw await openFailure(error, config.database);
     });
     if (stopSignal) return void (await shutdown());
@@ -159,6 +165,7 @@ async function start(config: RelataConfig): Promise<void> {
     });
     const { url } = await listen(server, config);
     stopPruning = (await import('../jobs/prune-events.ts')).startEventPruning(engine, config.events.retentionMs);
+    stopWebhooks = (await (await loadCore()).startWebhookWorker(engine)).stop;
     started = true;
     if (stopSignal) return void (await shutdown());
 

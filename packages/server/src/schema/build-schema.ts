@@ -17,6 +17,7 @@ import { addRecordApi } from './record-api.ts';
 import { addScalars } from './scalars.ts';
 import { addSearchApi } from './search-api.ts';
 import { addSharedTypes } from './shared-types.ts';
+import { addWebhookApi } from './webhook-api.ts';
 import { addWorkspaceApi } from './workspace-api.ts';
 
 /** Builds the schema of `policy`'s view. Resolvers read ids from the request's metadata, never from the build. */
@@ -33,6 +34,7 @@ export function buildSchema(engine: Engine, policy: RolePolicy): GraphQLSchema {
   const events = addEventTypes(builder, shared, workspaceTypes);
   addRecordApi(builder, policy, shared, events);
   addEventSubscriptions(builder, events);
+  addWebhookApi(builder, shared, events);
   addSearchApi(builder, shared);
   return builder.toSchema({ sortSchema: false });
 }
