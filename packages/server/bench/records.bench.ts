@@ -22,11 +22,13 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createHttpServer, type HttpServer } from '../src/index.ts';
 import { BULK, BULK_GOAL_PER_SECOND, benchBulk } from './bulk.ts';
+import { benchEvents, benchWebhooks, EVENTS_GOAL_P99_MS, seedEventWorkspaces } from './events.ts';
 import { benchNested, NESTED_GOAL_RATIO } from './nested.ts';
 import { NESTED, seedNested } from './nested-seed.ts';
 import { explainPage } from './plan.ts';
 import { profileGraphqlPage } from './profile.ts';
 import { NESTED_WAYS } from './report-nested.ts';
+import { eventsGoal, type EventsResults } from './report-events.ts';
 import { bulkGoal, goal, nestedGoal, renderMarkdown, type Machine, type Results } from './report.ts';
 import { createClients, verifySamePage } from './scenarios.ts';
 import { benchSearch, SEARCH_GOAL_P95_MS, searchGoal } from './search.ts';
@@ -48,7 +50,7 @@ const { values: args } = parseArgs({
 });
 
 /** Scenarios `--only` can pick; the report needs them all, so a partial run writes none. */
-const ONLY = ['nested'] as const;
+const ONLY = ['nested', 'events'] as const;
 
 function readConfig() {
   const num = (name: Exclude<keyof typeof args, 'out' | 'only'>) => {
@@ -98,6 +100,23 @@ async function machine(pool: pg.Pool): Promise<Machine> {
   };
 }
 
+/** The subscriptions scenario: 1,000 subscribers over 100 workspaces, 200 writes/s for 10 s (events.ts). */
+const EVENTS_BENCH = { subscribers: 1000, workspaces: 100, writesPerSecond: 200, seconds: 10 };
+/** Events the webhook scenario delivers. */
+const WEBHOOK_EVENTS = 10_000;
+
+/** Runs the change-events scenarios (events.ts); logs their results. */
+async function runEvents(engine: Engine, url: string): Promise<EventsResults> {
+  log(`\nChange events: ${EVENTS_BENCH.subscribers} graphql-ws subscribers over ${EVENTS_BENCH.workspaces} workspaces, ${EVENTS_BENCH.writesPerSecond} writes/s for ${EVENTS_BENCH.seconds} s...`);
+  const keys = await seedEventWorkspaces(engine, EVENTS_BENCH.workspaces);
+  const subscriptions = await benchEvents(url, keys, EVENTS_BENCH, log);
+  log(`  commit-to-delivery p50 ${subscriptions.p50Ms} ms, p99 ${subscriptions.p99Ms} ms, max ${subscriptions.maxMs} ms; ${subscriptions.lost} lost`);
+  log(`Webhooks: ${WEBHOOK_EVENTS.toLocaleString('en-US')} events to a local receiver...`);
+  const webhooks = await benchWebhooks(engine, WEBHOOK_EVENTS, log);
+  log(`  ${webhooks.eventsPerSecond.toLocaleString('en-US')} events/s; ${webhooks.lost} lost; ${webhooks.inOrder ? 'in order' : 'OUT OF ORDER'}`);
+  return { subscriptions, webhooks };
+}
+
 /** Seeds the nested scenario's graph and times it (nested.ts); logs each way. */
 async function runNested(engine: Engine, pool: pg.Pool, config: ReturnType<typeof readConfig>, baseUrl: string) {
   const n = NESTED;
@@ -127,9 +146,18 @@ async function main() {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   pool.on('error', () => {});
   try {
-    engine = await startEngine({ url });
+    // The webhook scenario delivers to a receiver on loopback (private addresses are refused in production).
+    engine = await startEngine({ url }, { webhooks: { allowPrivateAddresses: true } });
     const m = await machine(pool);
     log(`Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB.toFixed(1)} GiB; Node ${m.node}; PostgreSQL ${m.postgres}`);
+
+    if (config.only === 'events') {
+      const events = await runEvents(engine, url);
+      const eg = eventsGoal(events);
+      log(`\nGoal: subscriptions p99 under ${EVENTS_GOAL_P99_MS} ms, no event lost: ${events.subscriptions.p99Ms} ms → ${eg.pass ? 'PASS' : 'MISS'}`);
+      log('(--only: no report written)');
+      return;
+    }
 
     if (config.only === 'nested') {
       http = createHttpServer({ engine, graphiql: false, logError: (message, error) => console.error(message, error) });
@@ -220,6 +248,10 @@ async function main() {
 
     // Last, like bulk: its 410,000 records (another workspace) would otherwise share the table and indexes with the deals above.
     const nested = await runNested(engine, pool, config, baseUrl);
+    // Last: a server process of its own, and workspaces of their own.
+    await http.close();
+    http = undefined;
+    const events = await runEvents(engine, url);
 
     const results: Results = {
       date: new Date().toISOString(),
@@ -234,6 +266,7 @@ async function main() {
       search,
       bulk,
       nested,
+      events,
     };
     const g = goal(results);
     log(`\nGoal: GraphQL page latency within 3x of the raw SQL query; the query plan uses the field's index`);
@@ -247,6 +280,9 @@ async function main() {
     const sg = searchGoal(search);
     log(`Goal: search p95 under ${SEARCH_GOAL_P95_MS} ms (${search.queries.length} queries, engine and GraphQL over HTTP)`);
     log(`  worst p95 = ${fmtMs(sg.worst)} ms → ${sg.pass ? 'PASS' : 'MISS'}`);
+    const eg = eventsGoal(events);
+    log(`Goal: subscriptions p99 under ${EVENTS_GOAL_P99_MS} ms for ${EVENTS_BENCH.subscribers} subscribers at ${EVENTS_BENCH.writesPerSecond} writes/s, nothing lost`);
+    log(`  p99 = ${events.subscriptions.p99Ms} ms; ${eg.complete ? 'none lost' : 'LOST'} → ${eg.pass ? 'PASS' : 'MISS'}`);
 
     fs.mkdirSync(path.dirname(args.out!), { recursive: true });
     fs.writeFileSync(args.out!, renderMarkdown(results));

@@ -4,6 +4,8 @@ import { NESTED_GOAL_RATIO, type NestedResult } from './nested.ts';
 import { NESTED } from './nested-seed.ts';
 import type { PlanResult } from './plan.ts';
 import type { Profile } from './profile.ts';
+import { EVENTS_GOAL_P99_MS } from './events.ts';
+import { eventsGoal, eventsSection, type EventsResults } from './report-events.ts';
 import { planBlock, rate, row } from './report-markdown.ts';
 import { nestedSection } from './report-nested.ts';
 import { searchSection } from './report-search.ts';
@@ -41,6 +43,7 @@ export interface Results {
   search: SearchResult;
   bulk: BulkResult;
   nested: NestedResult;
+  events: EventsResults;
 }
 
 /** The goal of the spec: GraphQL page within 3x of raw SQL, and the plan uses the field's index. */
@@ -109,6 +112,7 @@ export function renderMarkdown(r: Results): string {
   const bg = bulkGoal(r);
   const ng = nestedGoal(r);
   const sg = searchGoal(r.search);
+  const eg = eventsGoal(r.events);
   const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
   const { seeded, config } = r;
   const out: string[] = [
@@ -136,6 +140,8 @@ export function renderMarkdown(r: Results): string {
     `> Nested query within ${NESTED_GOAL_RATIO}x of raw SQL.`,
     '>',
     `> Search p95 under ${SEARCH_GOAL_P95_MS} ms.`,
+    '>',
+    `> Change events: commit-to-delivery p99 under ${EVENTS_GOAL_P99_MS} ms for ${rate(r.events.subscriptions.subscribers)} graphql-ws subscribers at ${r.events.subscriptions.writesPerSecond} writes/s, no event lost.`,
     '',
     row(['Check', 'Result', 'Status']),
     row(['---', '---', '---']),
@@ -144,7 +150,8 @@ export function renderMarkdown(r: Results): string {
     row([`GraphQL \`createDeals\`, calls of ${rate(r.bulk.batch)}: records/s (median of ${r.bulk.rounds} rounds of ${rate(r.bulk.total)}) ≥ ${rate(BULK_GOAL_PER_SECOND)}`, rate(bg.perSecond), bg.pass ? 'PASS' : 'MISS']),
     row([`Nested query companies → people → notes (${NESTED.page} per level): GraphQL / raw SQL (median, faster raw way)`, fmtRatio(ng.ratio), ng.pass ? 'PASS' : 'MISS']),
     row([`Search (${r.search.queries.length} queries, engine and GraphQL over HTTP): worst p95 < ${SEARCH_GOAL_P95_MS} ms`, `${fmtMs(sg.worst)} ms`, sg.pass ? 'PASS' : 'MISS']),
-    row(['**Overall**', '', g.pass && bg.pass && ng.pass && sg.pass ? '**PASS**' : '**MISS**']),
+    row([`Subscriptions: p99 commit-to-delivery < ${EVENTS_GOAL_P99_MS} ms; every event to every subscriber and webhook`, `${r.events.subscriptions.p99Ms} ms; ${eg.complete ? 'none lost' : 'LOST'}`, eg.pass ? 'PASS' : 'MISS']),
+    row(['**Overall**', '', g.pass && bg.pass && ng.pass && sg.pass && eg.pass ? '**PASS**' : '**MISS**']),
     '',
     '## Machine',
     '',
@@ -282,6 +289,7 @@ export function renderMarkdown(r: Results): string {
     `Statements per request: ${prof.statementsPerRequest.length} (${prof.statementsPerRequest.map((s) => `\`${s.split(' ').slice(0, 6).join(' ')} ...\``).join(', ')}). Response: ${(prof.responseBytes / 1024).toFixed(1)} KiB of JSON.`,
     '',
     ...searchSection(r.search, r.config.records),
+    ...eventsSection(r.events),
     ...nestedSection(r.nested),
   );
   return out.join('\n');
