@@ -16,7 +16,7 @@ import { isUuid } from '../ids.ts';
 import { SqlParams } from '../records/query/params.ts';
 import { accessCondition } from '../access/policy.ts';
 import { afterPositionSql, decodeEventCursor, type EventPosition } from './event-cursor.ts';
-import { EVENT_COLUMNS, parseActor, visibleChanges, type EventActor, type EventKind, type FieldChange, type RawEvent } from './event-view.ts';
+import { creationChanges, EVENT_COLUMNS, parseActor, visibleChanges, type EventActor, type EventKind, type FieldChange, type RawEvent } from './event-view.ts';
 
 /** How long a subscriber's cursor stays valid, when not configured: 72 hours. */
 export const DEFAULT_REPLAY_WINDOW_MS = 72 * 3600_000;
@@ -147,17 +147,26 @@ export function createEventLog(db: Pick<Database, 'sql' | 'background'>, options
         `e."subject" = 'record'`,
         `e."object_type_id" = ${params.add(type.id)}`,
         // Updates that changed none of the fields shown are not entries.
-        `(${only ? 'TRUE' : `e."kind" <> 'UPDATED'`} OR e."changes" ?| ${params.add(names)}::text[])`,
-        ...(only ? [`e."changes" ?| ${params.add(names)}::text[]`] : []),
+        `(${only ? 'FALSE' : `e."kind" <> 'UPDATED'`} OR e."changes" ?| ${params.add(names)}::text[] ` +
+          `OR (e."kind" = 'CREATED' AND (e."record" -> 'data') ?| ${params.add(names)}::text[]))`,
         ...(before !== null ? [`e."seq" < ${params.add(before)}::bigint`] : []),
       ];
       const text =
-        `SELECT p."id"::text AS "parent", e."seq"::text AS "seq", e."kind", e."actor", e."changes", e."at" ` +
+        `SELECT p."id"::text AS "parent", e."seq"::text AS "seq", e."kind", e."actor", e."changes", e."at", ` +
+        `CASE WHEN e."kind" = 'CREATED' THEN e."record" -> 'data' END AS "created" ` +
         `FROM unnest(${records}::uuid[]) AS p("id") ` +
         `JOIN "record" r ON r."workspace_id" = ${params.add(scope.metadata.workspaceId)} AND r."object_type_id" = ${params.add(type.id)} ` +
         `AND r."id" = p."id"${readable ? ` AND ${readable}` : ''} ` +
         `CROSS JOIN LATERAL (SELECT * FROM "record_event" e WHERE ${entries.join(' AND ')} ORDER BY e."seq" DESC LIMIT ${size + 1}) AS e`;
-      const { rows } = await sql.query<{ parent: string; seq: string; kind: EventKind; actor: string | null; changes: RawEvent['changes']; at: Date }>(
+      const { rows } = await sql.query<{
+        parent: string;
+        seq: string;
+        kind: EventKind;
+        actor: string | null;
+        changes: RawEvent['changes'];
+        at: Date;
+        created: Record<string, unknown> | null;
+      }>(
         text,
         params.values,
       );
@@ -166,7 +175,7 @@ export function createEventLog(db: Pick<Database, 'sql' | 'background'>, options
         const mine = rows.filter((r) => r.parent === id);
         const edges = mine.slice(0, size).map((r) => {
           const cursor = Buffer.from(`h${r.seq}`).toString('base64url');
-          return { cursor, node: { cursor, kind: r.kind, at: r.at, actor: parseActor(r.actor), changes: visibleChanges(type, r.changes, only ?? undefined) } };
+          return { cursor, node: { cursor, kind: r.kind, at: r.at, actor: parseActor(r.actor), changes: visibleChanges(type, r.created ? creationChanges(r.created) : r.changes, only ?? undefined) } };
         });
         pages.set(id, {
           edges,
@@ -186,7 +195,9 @@ export function createEventLog(db: Pick<Database, 'sql' | 'background'>, options
       let total = 0;
       for (;;) {
         const { rows } = await background.query<{ n: number }>(
-          'WITH "gone" AS (DELETE FROM "record_event" WHERE "seq" IN (SELECT "seq" FROM "record_event" WHERE "at" < $1 LIMIT $2) RETURNING 1) ' +
+          // The oldest events by seq (the primary key: no index on "at"), those of them past the cutoff.
+          'WITH "gone" AS (DELETE FROM "record_event" WHERE "seq" IN (SELECT "seq" FROM (SELECT "seq", "at" FROM "record_event" ' +
+            'ORDER BY "seq" LIMIT $2) AS "oldest" WHERE "at" < $1) RETURNING 1) ' +
             'SELECT count(*)::int AS "n" FROM "gone"',
           [before, batch],
         );

@@ -97,6 +97,16 @@ export function eventImage(raw: RawEvent): RawRecord {
   };
 }
 
+/** A creation's changes: every value of the new record, from nothing (the log does not store them twice). */
+export function creationChanges(data: Record<string, unknown>): Record<string, StoredChange> {
+  return Object.fromEntries(Object.entries(data).map(([field, value]) => [field, { old: null, new: value }]));
+}
+
+/** The stored changes of `raw`: for a creation, the record's values. */
+export function storedChanges(raw: RawEvent): Record<string, StoredChange> {
+  return raw.kind === 'CREATED' ? creationChanges((raw.record?.data ?? {}) as Record<string, unknown>) : raw.changes;
+}
+
 /** The changes of `raw` on the fields of `type` (a visible type: hidden fields are not in it), in output form. */
 export function visibleChanges(type: ObjectTypeMeta, changes: Record<string, StoredChange>, only?: ReadonlySet<string>): FieldChange[] {
   const out: FieldChange[] = [];
@@ -137,7 +147,7 @@ export function visibleEvent(scope: AccessScope, raw: RawEvent): RecordEvent | n
   const image = eventImage(raw);
   const access = policyOf(scope).access(type.id, 'read');
   if (access === 'none' || (access === 'own' && (image.owner_id === null || image.owner_id !== ownerOf(scope.actor)))) return null;
-  const changes = visibleChanges(type, raw.changes);
+  const changes = visibleChanges(type, storedChanges(raw));
   if (raw.kind === 'UPDATED' && changes.length === 0) return null;
   return {
     cursor: encodeEventCursor(raw),

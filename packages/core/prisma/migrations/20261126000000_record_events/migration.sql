@@ -26,10 +26,11 @@ CREATE TABLE "record_event" (
     -- relata.actor setting (set by the write's metadata guard); NULL when unset.
     "actor" TEXT,
     -- Field apiName -> { "old": ..., "new": ... } in stored form; to-many relations
-    -- -> { "added": [ids], "removed": [ids] }; the owner as "ownerId".
+    -- -> { "added": [ids], "removed": [ids] }; the owner as "ownerId". Empty for
+    -- CREATED: the new values are the record's.
     "changes" JSONB NOT NULL DEFAULT '{}',
-    -- The record as of the event (after it; before it for DESTROYED): its row
-    -- without the search vector and the columns the event has already.
+    -- The record as of the event (after it; before it for DESTROYED): id, data,
+    -- owner_id, version, created_at, updated_at, deleted_at.
     "record" JSONB,
     "at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT "record_event_pkey" PRIMARY KEY ("seq")
@@ -39,8 +40,8 @@ CREATE TABLE "record_event" (
 CREATE INDEX "record_event_txid_seq_idx" ON "record_event"("txid", "seq");
 CREATE INDEX "record_event_workspace_id_txid_seq_idx" ON "record_event"("workspace_id", "txid", "seq");
 CREATE INDEX "record_event_workspace_id_record_id_seq_idx" ON "record_event"("workspace_id", "record_id", "seq");
--- Pruning by age.
-CREATE INDEX "record_event_at_idx" ON "record_event"("at");
+-- No index on "at": pruning walks the oldest events in seq order (the primary key),
+-- which follows time closely enough, and every index costs each write.
 
 -- The fields whose stored value differs between two versions of `data`, with the
 -- owner when it changed.
@@ -64,9 +65,11 @@ DECLARE
 BEGIN
   IF TG_OP = 'INSERT' THEN
     INSERT INTO "record_event" ("workspace_id", "kind", "object_type_id", "record_id", "actor", "changes", "record")
-    SELECT n."workspace_id", 'CREATED', n."object_type_id", n."id", "who",
-           relata_changes('{}'::jsonb, n."data", NULL, NULL),
-           (to_jsonb(n) - '{search,workspace_id,object_type_id,deleted_root}'::text[])
+    -- A creation's changes are the record's values: readers take them from "record"
+    -- rather than storing them twice.
+    SELECT n."workspace_id", 'CREATED', n."object_type_id", n."id", "who", '{}'::jsonb,
+           jsonb_build_object('id', n."id", 'data', n."data", 'owner_id', n."owner_id", 'version', n."version",
+                              'created_at', n."created_at", 'updated_at', n."updated_at", 'deleted_at', n."deleted_at")
       FROM "new_rows" n ORDER BY n."id";
   ELSIF TG_OP = 'UPDATE' THEN
     -- A change of data or owner that counts as one (the version moved), a delete
@@ -79,7 +82,8 @@ BEGIN
                 ELSE 'UPDATED' END,
            n."object_type_id", n."id", "who",
            relata_changes(o."data", n."data", o."owner_id", n."owner_id"),
-           (to_jsonb(n) - '{search,workspace_id,object_type_id,deleted_root}'::text[])
+           jsonb_build_object('id', n."id", 'data', n."data", 'owner_id', n."owner_id", 'version', n."version",
+                              'created_at', n."created_at", 'updated_at', n."updated_at", 'deleted_at', n."deleted_at")
       FROM "new_rows" n JOIN "old_rows" o ON o."workspace_id" = n."workspace_id" AND o."id" = n."id"
      WHERE (o."deleted_at" IS NULL) <> (n."deleted_at" IS NULL)
         OR (n."version" <> o."version" AND (o."data" IS DISTINCT FROM n."data" OR o."owner_id" IS DISTINCT FROM n."owner_id"))
@@ -87,7 +91,8 @@ BEGIN
   ELSE
     INSERT INTO "record_event" ("workspace_id", "kind", "object_type_id", "record_id", "actor", "changes", "record")
     SELECT o."workspace_id", 'DESTROYED', o."object_type_id", o."id", "who", '{}'::jsonb,
-           (to_jsonb(o) - '{search,workspace_id,object_type_id,deleted_root}'::text[])
+           jsonb_build_object('id', o."id", 'data', o."data", 'owner_id', o."owner_id", 'version', o."version",
+                              'created_at', o."created_at", 'updated_at', o."updated_at", 'deleted_at', o."deleted_at")
       FROM "old_rows" o ORDER BY o."id";
   END IF;
   GET DIAGNOSTICS "written" = ROW_COUNT;
@@ -116,7 +121,8 @@ BEGIN
   INSERT INTO "record_event" ("workspace_id", "kind", "object_type_id", "record_id", "actor", "changes", "record")
   SELECT r."workspace_id", 'UPDATED', r."object_type_id", r."id", "who",
          jsonb_build_object(s."field", jsonb_build_object("what", s."ids")),
-         (to_jsonb(r) - '{search,workspace_id,object_type_id,deleted_root}'::text[])
+         jsonb_build_object('id', r."id", 'data', r."data", 'owner_id', r."owner_id", 'version', r."version",
+                              'created_at', r."created_at", 'updated_at', r."updated_at", 'deleted_at', r."deleted_at")
     FROM (
       SELECT l."workspace_id", l."from_id" AS "id", f."api_name" AS "field", jsonb_agg(l."to_id" ORDER BY l."to_id") AS "ids"
         FROM "changed_links" l JOIN "field_def" f ON f."workspace_id" = l."workspace_id" AND f."id" = l."field_id"
