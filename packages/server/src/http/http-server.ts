@@ -19,7 +19,7 @@ import { attachWebSocketServer } from '../subscriptions/ws-server.ts';
 import type { ServerContext } from './server-context.ts';
 import { toClientError, type ErrorLogger } from '../errors.ts';
 import { createRequestLimits, type RateLimitOptions, type Refusal } from '../limits/request-limits.ts';
-import { DOCUMENT_ID_PARAM, usePersistedOperations, type PersistedOperationsOptions } from '../limits/use-persisted-operations.ts';
+import { DOCUMENT_ID_PARAM, socketDocumentResolver, usePersistedOperations, type PersistedOperationsOptions } from '../limits/use-persisted-operations.ts';
 import { useQueryLimits, type QueryLimits } from '../limits/use-query-limits.ts';
 import { createSchemaCache } from '../schema/build-schema.ts';
 import { useGraphqlJit, type GraphqlJitOptions } from './use-graphql-jit.ts';
@@ -186,7 +186,9 @@ export function createHttpServer(options: HttpServerOptions) {
     hub,
     async listen(port: number, host = '127.0.0.1'): Promise<{ url: string; port: number }> {
       await hub.start();
-      ws = attachWebSocketServer({ server, engine, yoga: wsYoga, authenticate, hub, schemaFor: (metadata, actor) => schemas.get(metadata, actor), formatError: (error) => toClientError(error, logError) });
+      ws = attachWebSocketServer({ server, engine, yoga: wsYoga, authenticate, hub, schemaFor: (metadata, actor) => schemas.get(metadata, actor), formatError: (error) => toClientError(error, logError),
+        documentOf: options.persistedOperations ? socketDocumentResolver(options.persistedOperations) : undefined,
+      });
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {

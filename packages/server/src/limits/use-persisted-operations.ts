@@ -107,3 +107,33 @@ export function usePersistedOperations(options: PersistedOperationsOptions): Plu
     },
   };
 }
+
+/** What an operation sent over WebSocket carries (graphql-ws's subscribe payload). */
+export interface SocketOperation {
+  query?: unknown;
+  extensions?: Record<string, unknown> | null;
+}
+
+/**
+ * The document an operation sent over WebSocket runs, under the same rules as
+ * HTTP: a persisted one by `extensions.persistedQuery.sha256Hash`, or its text,
+ * which with `only` must be one of the manifest's. (Yoga's plugin works on HTTP
+ * request parameters, which WebSocket operations never have.)
+ */
+export function socketDocumentResolver(options: PersistedOperationsOptions): (operation: SocketOperation) => string {
+  const byId = new Map(Object.entries(options.operations));
+  const documents = new Set(byId.values());
+  return (operation) => {
+    const persisted = operation.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined;
+    if (typeof persisted?.sha256Hash === 'string') {
+      const document = byId.get(persisted.sha256Hash);
+      if (document === undefined) throw bad('Only persisted operations may run, and this id is not one of them', 'PERSISTED_ONLY');
+      return document;
+    }
+    if (typeof operation.query !== 'string') throw bad(`Must provide a query or extensions.persistedQuery.sha256Hash`);
+    if (options.only && !documents.has(operation.query)) {
+      throw bad('Only persisted operations may run: send the extensions.persistedQuery.sha256Hash of one', 'PERSISTED_ONLY');
+    }
+    return operation.query;
+  };
+}

@@ -17,6 +17,7 @@ import type { YogaServerInstance } from 'graphql-yoga';
 import type { Authenticated } from '@relata/core';
 import { createRequestContext } from '../context.ts';
 import type { ServerContext } from '../http/server-context.ts';
+import type { SocketOperation } from '../limits/use-persisted-operations.ts';
 import type { EventHub } from './event-hub.ts';
 
 /** How often a live connection's credential is checked again. */
@@ -35,6 +36,8 @@ export interface WebSocketOptions {
   reauthenticateMs?: number;
   /** Turns an error of a subscription's start (a bad cursor) into what the client sees. */
   formatError(error: unknown): GraphQLError;
+  /** The document an operation runs (persisted operations: limits/use-persisted-operations.ts). @default its query text */
+  documentOf?: (operation: SocketOperation) => string;
 }
 
 type ConnectionState = { token?: string; actor?: Actor; timer?: NodeJS.Timeout };
@@ -167,7 +170,13 @@ export function attachWebSocketServer(options: WebSocketOptions): { close(): Pro
         const headers = Object.entries(upgrade.headers).flatMap(([k, v]) => (v === undefined ? [] : [[k, Array.isArray(v) ? v.join(', ') : v] as [string, string]]));
         const request = new Request(new URL(upgrade.url ?? '/graphql', 'http://localhost'), { headers });
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({ ...context, request, params: payload });
-        const document = parse(payload.query);
+        let query: string;
+        try {
+          query = options.documentOf ? options.documentOf(payload) : payload.query;
+        } catch (error) {
+          return [options.formatError(error)];
+        }
+        const document = parse(query);
         const errors = validate(schema, document);
         if (errors.length > 0) return errors;
         return {
