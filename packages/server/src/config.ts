@@ -32,9 +32,10 @@
  * | `RELATA_EVENT_RETENTION` | Delete events older than this (`90d`, `12h`...), or never | `forever` |
  * | `RELATA_REPLAY_WINDOW`   | How old a subscriber's resume cursor may be               | `72h`     |
  *
- * Webhooks (see WebhooksConfig and docs/webhooks.md): `RELATA_WEBHOOK_ALLOW_PRIVATE`
- * (`true`/`false`; default: true unless NODE_ENV is production) lets webhook URLs
- * lead to private and loopback addresses.
+ * Webhooks (see WebhooksConfig and docs/webhooks.md): `RELATA_WEBHOOK_DELIVERY_RETENTION`
+ * says how long completed deliveries are kept (default `30d`), and
+ * `RELATA_WEBHOOK_ALLOW_PRIVATE` (`true`/`false`; default: true unless NODE_ENV is
+ * production) lets webhook URLs lead to private and loopback addresses.
  *
  * JWTs (see JwtConfig and docs/security.md) are accepted when `RELATA_JWT_SECRET`
  * (HS256) or `RELATA_JWKS_URL` (RS256/ES256) is set; `RELATA_JWT_ISSUER`,

@@ -149,7 +149,7 @@ describe('resolveConfig', () => {
       // The limits' defaults are spelled out in limits-config.test.ts.
       limits: resolveConfig({}).limits,
       events: { retentionMs: null, replayWindowMs: 72 * 3_600_000 },
-      webhooks: { allowPrivateAddresses: true },
+      webhooks: { allowPrivateAddresses: true, deliveryRetentionMs: 30 * 86_400_000 },
     });
   });
 
@@ -163,10 +163,10 @@ describe('resolveConfig', () => {
       limits: resolveConfig({}).limits,
       events: { retentionMs: null, replayWindowMs: 72 * 3_600_000 },
       // Production refuses webhooks to private addresses unless told otherwise.
-      webhooks: { allowPrivateAddresses: false },
+      webhooks: { allowPrivateAddresses: false, deliveryRetentionMs: 30 * 86_400_000 },
     });
-    expect(resolveConfig({ NODE_ENV: 'production', RELATA_WEBHOOK_ALLOW_PRIVATE: 'true' }).webhooks).toEqual({ allowPrivateAddresses: true });
-    expect(resolveConfig({ RELATA_WEBHOOK_ALLOW_PRIVATE: 'False' }).webhooks).toEqual({ allowPrivateAddresses: false });
+    expect(resolveConfig({ NODE_ENV: 'production', RELATA_WEBHOOK_ALLOW_PRIVATE: 'true' }).webhooks).toMatchObject({ allowPrivateAddresses: true });
+    expect(resolveConfig({ RELATA_WEBHOOK_ALLOW_PRIVATE: 'False' }).webhooks).toMatchObject({ allowPrivateAddresses: false });
     expect(() => resolveConfig({ RELATA_WEBHOOK_ALLOW_PRIVATE: 'yes' })).toThrow(/RELATA_WEBHOOK_ALLOW_PRIVATE must be true or false/);
     const url = 'postgresql://relata:secret@db:5432/relata';
     expect(resolveConfig({ DATABASE_URL: url, RELATA_DATA_DIR: 'ignored' }).database).toEqual({ url });

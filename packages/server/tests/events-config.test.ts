@@ -35,6 +35,35 @@ describe('event retention', () => {
     }
   });
 
+  it('keeps webhook deliveries 30 days by default, configurable, and prunes completed ones past it', async () => {
+    expect(resolveConfig({}).webhooks.deliveryRetentionMs).toBe(30 * 86_400_000);
+    expect(resolveConfig({ RELATA_WEBHOOK_DELIVERY_RETENTION: 'forever' }).webhooks.deliveryRetentionMs).toBeNull();
+    expect(() => resolveConfig({ RELATA_WEBHOOK_DELIVERY_RETENTION: 'a month' })).toThrow(/RELATA_WEBHOOK_DELIVERY_RETENTION must be a duration/);
+
+    const { engine, workspace } = await createTestEngine();
+    try {
+      const { actor } = await workspace();
+      const hook = await engine.webhooks.createWebhook(actor, { url: 'http://127.0.0.1:9/hook' });
+      const delivery = (status: string, daysAgo: number) =>
+        engine.db.sql.query(
+          `INSERT INTO "webhook_delivery" ("workspace_id", "id", "webhook_id", "first_cursor", "last_cursor", "event_count", "events", "status", "completed_at")
+           VALUES ($1, gen_random_uuid(), $2, 'a', 'b', 0, '[]', $3, now() - make_interval(days => $4)) RETURNING "id"`,
+          [actor.workspaceId, hook.id, status, daysAgo],
+        );
+      await delivery('succeeded', 40);
+      await delivery('cancelled', 40);
+      await delivery('failed', 40);
+      await delivery('succeeded', 1);
+      const stop = startEventPruning(engine, null, { deliveryRetentionMs: 30 * 86_400_000, intervalMs: 60_000 });
+      await stop();
+      const { rows } = await engine.db.sql.query<{ status: string }>('SELECT "status" FROM "webhook_delivery" ORDER BY "status"');
+      // Failed ones stay for replay; recent ones stay.
+      expect(rows.map((r) => r.status)).toEqual(['failed', 'succeeded']);
+    } finally {
+      await engine.close();
+    }
+  });
+
   it('prunes events older than the retention, and keeps the rest', async () => {
     const { engine, workspace } = await createTestEngine();
     try {

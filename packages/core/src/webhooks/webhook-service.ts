@@ -162,6 +162,25 @@ export function createWebhookService(db: Database, deps: { events: EventLog; met
       return get(actor, id);
     },
 
+    /**
+     * Deletes deliveries that succeeded or were replaced by a replay before
+     * `before`, with their attempts, in batches; returns how many. Failed ones stay:
+     * a failing webhook's replay sends its failed batch again.
+     */
+    async pruneDeliveries(before: Date, batch = 1000): Promise<number> {
+      let total = 0;
+      for (;;) {
+        const { rows } = await db.background.query<{ n: number }>(
+          'WITH "gone" AS (DELETE FROM "webhook_delivery" WHERE ("workspace_id", "id") IN (SELECT "workspace_id", "id" FROM "webhook_delivery" ' +
+            `WHERE "status" IN ('succeeded', 'cancelled') AND "completed_at" < $1 LIMIT $2) RETURNING 1) SELECT count(*)::int AS "n" FROM "gone"`,
+          [before, batch],
+        );
+        const n = Number(rows[0]?.n ?? 0);
+        total += n;
+        if (n < batch) return total;
+      }
+    },
+
     /** A page of a webhook's deliveries, newest first, each with every attempt (admins only). */
     async findDeliveries(actor: Actor, webhookId: string, args: { first?: number | null; after?: string | null } = {}): Promise<WebhookDeliveryPage> {
       requireAdmin(actor, 'manage webhooks');

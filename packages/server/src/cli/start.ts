@@ -164,7 +164,9 @@ async function start(config: RelataConfig): Promise<void> {
       persistedOperations,
     });
     const { url } = await listen(server, config);
-    stopPruning = (await import('../jobs/prune-events.ts')).startEventPruning(engine, config.events.retentionMs);
+    stopPruning = (await import('../jobs/prune-events.ts')).startEventPruning(engine, config.events.retentionMs, {
+      deliveryRetentionMs: config.webhooks.deliveryRetentionMs,
+    });
     stopWebhooks = (await (await loadCore()).startWebhookWorker(engine)).stop;
     started = true;
     if (stopSignal) return void (await shutdown());

@@ -2,7 +2,7 @@
  * How long the change log is kept, and how far back subscribers may resume, from
  * `RELATA_EVENT_RETENTION` and `RELATA_REPLAY_WINDOW` (docs/events.md#retention).
  */
-import { ConfigError, read } from './env.ts';
+import { ConfigError, parseDuration, read } from './env.ts';
 
 /** The change log's lifetimes. */
 export interface EventsConfig {
@@ -17,15 +17,6 @@ export interface EventsConfig {
    * @default 259200000 (72 hours)
    */
   replayWindowMs: number;
-}
-
-const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-const DURATION = /^(\d{1,6})(s|m|h|d)$/;
-
-/** `90d` → milliseconds; `undefined` when it is not a duration. */
-function parseDuration(raw: string): number | undefined {
-  const match = DURATION.exec(raw);
-  return match ? Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS] : undefined;
 }
 
 /** Reads the change log's lifetimes; ConfigError names a bad variable. */

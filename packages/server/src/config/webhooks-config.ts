@@ -1,8 +1,9 @@
 /**
  * Where webhooks may send, from `RELATA_WEBHOOK_ALLOW_PRIVATE`
- * (docs/webhooks.md#private-addresses).
+ * (docs/webhooks.md#private-addresses), and how long their deliveries are kept,
+ * from `RELATA_WEBHOOK_DELIVERY_RETENTION`.
  */
-import { ConfigError, read } from './env.ts';
+import { ConfigError, parseDuration, read } from './env.ts';
 
 /** Webhook settings of a process. */
 export interface WebhooksConfig {
@@ -15,6 +16,14 @@ export interface WebhooksConfig {
    * @default NODE_ENV !== 'production'
    */
   allowPrivateAddresses: boolean;
+  /**
+   * Deliveries that succeeded (or were replaced by a replay) are deleted, with
+   * their attempts, this long after they completed, from
+   * `RELATA_WEBHOOK_DELIVERY_RETENTION` (`30d`, `12h`..., or `forever`: null).
+   * Each holds a copy of its events. Failed ones are kept for replay.
+   * @default 2592000000 (30 days)
+   */
+  deliveryRetentionMs: number | null;
 }
 
 /** Reads the webhook settings; ConfigError names a bad variable. */
@@ -23,5 +32,13 @@ export function parseWebhooks(env: NodeJS.ProcessEnv): WebhooksConfig {
   if (raw !== undefined && raw !== 'true' && raw !== 'false') {
     throw new ConfigError(`RELATA_WEBHOOK_ALLOW_PRIVATE must be true or false (got ${JSON.stringify(raw)}).`);
   }
-  return { allowPrivateAddresses: raw === undefined ? (read(env, 'NODE_ENV') ?? 'development') !== 'production' : raw === 'true' };
+  const retentionRaw = read(env, 'RELATA_WEBHOOK_DELIVERY_RETENTION')?.toLowerCase() ?? '30d';
+  const deliveryRetentionMs = retentionRaw === 'forever' ? null : parseDuration(retentionRaw);
+  if (deliveryRetentionMs === undefined || deliveryRetentionMs === 0) {
+    throw new ConfigError(`RELATA_WEBHOOK_DELIVERY_RETENTION must be a duration like 30d or 12h, or forever (got ${JSON.stringify(retentionRaw)}).`);
+  }
+  return {
+    allowPrivateAddresses: raw === undefined ? (read(env, 'NODE_ENV') ?? 'development') !== 'production' : raw === 'true',
+    deliveryRetentionMs,
+  };
 }
