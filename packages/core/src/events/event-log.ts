@@ -10,6 +10,7 @@
  * (event-cursor.ts), so a reader never passes an event that commits later.
  */
 import { readableType, type AccessScope } from '../access/policy.ts';
+import { deleteInBatches } from '../db/batched-delete.ts';
 import type { Database } from '../db/database.ts';
 import { BadRequestError } from '../errors.ts';
 import { isUuid } from '../ids.ts';
@@ -192,19 +193,14 @@ export function createEventLog(db: Pick<Database, 'sql' | 'background'>, options
 
     /** Deletes events older than `before`, in batches; returns how many. */
     async prune(before: Date, batch = 10_000): Promise<number> {
-      let total = 0;
-      for (;;) {
-        const { rows } = await background.query<{ n: number }>(
-          // The oldest events by seq (the primary key: no index on "at"), those of them past the cutoff.
-          'WITH "gone" AS (DELETE FROM "record_event" WHERE "seq" IN (SELECT "seq" FROM (SELECT "seq", "at" FROM "record_event" ' +
-            'ORDER BY "seq" LIMIT $2) AS "oldest" WHERE "at" < $1) RETURNING 1) ' +
-            'SELECT count(*)::int AS "n" FROM "gone"',
-          [before, batch],
-        );
-        const n = Number(rows[0]?.n ?? 0);
-        total += n;
-        if (n < batch) return total;
-      }
+      // The oldest events by seq (the primary key: no index on "at"), those of them past the cutoff.
+      return deleteInBatches(
+        background,
+        'DELETE FROM "record_event" WHERE "seq" IN (SELECT "seq" FROM (SELECT "seq", "at" FROM "record_event" ' +
+          'ORDER BY "seq" LIMIT $2) AS "oldest" WHERE "at" < $1) RETURNING 1',
+        [before, batch],
+        batch,
+      );
     },
   };
 }

@@ -1,5 +1,6 @@
 /** Webhooks, their deliveries and attempts as the engine returns them, mapped from their rows. */
 import type { EventKind } from '../events/event-view.ts';
+import type { AttemptRecord } from './webhook-queue.ts';
 import type {
   Webhook as WebhookRow,
   WebhookAttempt as WebhookAttemptRow,
@@ -33,21 +34,11 @@ export interface Webhook {
   updatedAt: Date;
 }
 
-/** One attempt to deliver a batch. */
-export interface WebhookAttempt {
+/** One attempt to deliver a batch, as recorded (AttemptRecord: its outcome). */
+export interface WebhookAttempt extends AttemptRecord {
   id: string;
   /** 1 for the first attempt. */
   attempt: number;
-  startedAt: Date;
-  /** Null when the outcome is unknown (the delivering process stopped). */
-  durationMs: number | null;
-  /** The receiver's HTTP status; null when it did not answer. */
-  statusCode: number | null;
-  /** Why there was no usable answer (timeout, connection refused...). */
-  error: string | null;
-  /** The first kilobyte of the response body. */
-  responseExcerpt: string | null;
-  succeeded: boolean;
 }
 
 /** One batch of events for a webhook. */

@@ -47,9 +47,13 @@ export interface ClaimedDelivery {
 /** What an attempt came to. */
 export interface AttemptRecord {
   startedAt: Date;
+  /** Null when the outcome is unknown (the delivering process stopped). */
   durationMs: number | null;
+  /** The receiver's HTTP status; null when it did not answer. */
   statusCode: number | null;
+  /** Why there was no usable answer (timeout, connection refused...). */
   error: string | null;
+  /** The first kilobyte of the response body. */
   responseExcerpt: string | null;
   succeeded: boolean;
 }

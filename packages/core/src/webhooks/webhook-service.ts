@@ -3,6 +3,7 @@
  * deleting them, replaying (after a failure, or from a cursor), and reading every
  * delivery and attempt. Delivering is the worker's (webhook-worker.ts).
  */
+import { deleteInBatches } from '../db/batched-delete.ts';
 import { requireAdmin, type Actor } from '../access/actor.ts';
 import type { Database } from '../db/database.ts';
 import { BadRequestError, NotFoundError } from '../errors.ts';
@@ -168,17 +169,13 @@ export function createWebhookService(db: Database, deps: { events: EventLog; met
      * a failing webhook's replay sends its failed batch again.
      */
     async pruneDeliveries(before: Date, batch = 1000): Promise<number> {
-      let total = 0;
-      for (;;) {
-        const { rows } = await db.background.query<{ n: number }>(
-          'WITH "gone" AS (DELETE FROM "webhook_delivery" WHERE ("workspace_id", "id") IN (SELECT "workspace_id", "id" FROM "webhook_delivery" ' +
-            `WHERE "status" IN ('succeeded', 'cancelled') AND "completed_at" < $1 LIMIT $2) RETURNING 1) SELECT count(*)::int AS "n" FROM "gone"`,
-          [before, batch],
-        );
-        const n = Number(rows[0]?.n ?? 0);
-        total += n;
-        if (n < batch) return total;
-      }
+      return deleteInBatches(
+        db.background,
+        'DELETE FROM "webhook_delivery" WHERE ("workspace_id", "id") IN (SELECT "workspace_id", "id" FROM "webhook_delivery" ' +
+          `WHERE "status" IN ('succeeded', 'cancelled') AND "completed_at" < $1 LIMIT $2) RETURNING 1`,
+        [before, batch],
+        batch,
+      );
     },
 
     /** A page of a webhook's deliveries, newest first, each with every attempt (admins only). */
