@@ -15,6 +15,7 @@ describe('change log', () => {
   const scope = async (actor: Actor = admin) => ({ actor, metadata: await engine.metadata.snapshot(admin.workspaceId) });
   /** Every record event written since `from`, in log order, as [kind, record id, changes]. */
   const eventsSince = async (from: Awaited<ReturnType<Engine['events']['start']>>) => {
+    await engine.events.settled();
     const rows = await engine.events.tail(from, 1000);
     return rows.filter((e) => e.subject === 'record' && e.workspace_id === admin.workspaceId);
   };
@@ -130,6 +131,7 @@ describe('change log', () => {
   it('logs metadata changes with the admin who made them', async () => {
     const from = await engine.events.start();
     await engine.metadata.createField(admin, 'company', { apiName: 'website', type: 'URL' });
+    await engine.events.settled();
     const events = (await engine.events.tail(from, 100)).filter((e) => e.workspace_id === admin.workspaceId);
     expect(events.map((e) => [e.subject, e.kind, e.actor])).toContainEqual(['field', 'CREATED', `apiKey:${admin.id}`]);
   });
@@ -145,6 +147,7 @@ describe('change log order', () => {
       const from = await t.engine.events.start();
       // 150 events in one transaction (seq 1..150: 2, 10 and 100 sort differently as text).
       const created = await t.engine.records.createMany(s, 'item', Array.from({ length: 150 }, () => ({})));
+      await t.engine.events.settled();
       const seen: string[] = [];
       let position = from;
       for (;;) {

@@ -98,6 +98,7 @@ describe('webhook worker', () => {
     await createNotes(3);
     // A worker that claims the batch and dies before answering: fill and claim by hand.
     const queue = createWebhookQueue(engine.db);
+    await engine.events.settled();
     const [toFill] = (await queue.webhooksToFill(10)).filter((w) => w.id === hook.id);
     const raw = await queue.readEvents(toFill!, toFill!.position, undefined, 100);
     const last = raw.at(-1)!;

@@ -73,6 +73,7 @@ describe('event retention', () => {
       const old = await engine.records.create(s, 'note', {});
       await engine.db.sql.query(`UPDATE "record_event" SET "at" = now() - interval '2 days' WHERE "record_id" = $1`, [old.id]);
       const fresh = await engine.records.create(s, 'note', {});
+      await engine.events.settled();
       // Past the replay window: a subscriber cannot resume from it, and is told why.
       const [aged] = await engine.events.replay(actor.workspaceId, await startOf(engine, old.id), {}, 1);
       const narrow = createEventLog(engine.db, { replayWindowMs: 86_400_000 });

@@ -128,6 +128,7 @@ describe('webhooks API', () => {
     // A cursor of A's events is no cursor for B.
     const { createDeal } = ok(await a.gql<{ createDeal: { id: string } }>('mutation { createDeal(input: {}) { id } }'));
     expect(createDeal.id).toBeTruthy();
+    await server.engine.events.settled();
     const events = await server.engine.events.tail({ txid: '0', seq: '0' }, 1000);
     const cursor = Buffer.from(`${events.at(-1)!.txid}.${events.at(-1)!.seq}`).toString('base64url');
     const bHook = ok(await b.gql<{ createWebhook: WebhookRow }>(CREATE, { input: { url: 'https://example.com/b' } })).createWebhook;

@@ -71,6 +71,24 @@ export function createEventLog(db: Pick<Database, 'sql' | 'background'>, options
       return { txid: rows[0]!.txid, seq: '0' };
     },
 
+    /**
+     * Resolves once every transaction committed before the call is readable from
+     * the log. The read horizon is the oldest running transaction of the whole
+     * PostgreSQL cluster, so a long transaction anywhere (another database
+     * included) holds events back; tests and the plugin testkit wait here
+     * instead of sleeping.
+     */
+    async settled(timeoutMs = 30_000): Promise<void> {
+      const { rows } = await background.query<{ next: string }>('SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS "next"');
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const { rows: now } = await background.query<{ ok: boolean }>('SELECT pg_snapshot_xmin(pg_current_snapshot()) >= $1::xid8 AS "ok"', [rows[0]!.next]);
+        if (now[0]!.ok) return;
+        if (Date.now() > deadline) throw new Error(`the change log did not settle within ${timeoutMs} ms: a transaction is still running`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
+
     /** Up to `limit` events of every workspace after `after`, in log order. */
     async tail(after: EventPosition, limit: number): Promise<RawEvent[]> {
       const { rows } = await background.query<RawEvent>(
