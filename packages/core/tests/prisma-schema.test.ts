@@ -64,9 +64,17 @@ describe('Prisma schema and migrations agree', () => {
       workspaceId: workspace.id, id: uuidv7(), deliveryId: delivery.id, attempt: 3, startedAt: at('25'), durationMs: 120, statusCode: 503,
       error: 'timeout', responseExcerpt: 'busy', succeeded: true,
     };
+    const installation = { workspaceId: workspace.id, plugin: 'crm', version: '1.2.0', migrations: ['seed-stages'], installedAt: at('26'), updatedAt: at('27') };
+    const handler = { name: 'crm/stage-times', positionSeq: 9n, leaseOwner: 'host-1', leaseUntil: at('28'), updatedAt: at('29') };
+    const deadLetter = {
+      workspaceId: workspace.id, id: uuidv7(), plugin: 'crm', handler: 'stage-times', eventCursor: 'MTAuMQ', event: { kind: 'UPDATED' },
+      error: 'boom', attempts: 5, status: 'resolved', createdAt: at('30'), resolvedAt: at('31'),
+    };
+    const jobRun = { plugin: 'crm', job: 'reminders', workspaceId: workspace.id, scheduledAt: at('32'), startedAt: at('33'), finishedAt: at('34'), error: 'late' };
     Object.assign(roundTripped, {
       workspace, member, api_key: apiKey, object_type: objectType, field_def: fieldDef, record, record_link: link, role, record_event: event,
-      webhook, webhook_delivery: delivery, webhook_attempt: attempt,
+      webhook, webhook_delivery: delivery, webhook_attempt: attempt, plugin_installation: installation, plugin_handler: handler,
+      plugin_dead_letter: deadLetter, plugin_job_run: jobRun,
     });
     await db.prisma.workspace.create({ data: workspace });
     await db.prisma.member.create({ data: member });
@@ -84,6 +92,10 @@ describe('Prisma schema and migrations agree', () => {
     await db.prisma.webhook.create({ data: webhook });
     await db.prisma.webhookDelivery.create({ data: delivery });
     await db.prisma.webhookAttempt.create({ data: attempt });
+    await db.prisma.pluginInstallation.create({ data: installation });
+    await db.prisma.pluginHandler.create({ data: handler });
+    await db.prisma.pluginDeadLetter.create({ data: deadLetter });
+    await db.prisma.pluginJobRun.create({ data: jobRun });
 
     expect(await db.prisma.workspace.findUniqueOrThrow({ where: { id: workspace.id } })).toEqual(workspace);
     expect(await db.prisma.member.findUniqueOrThrow({ where: { workspaceId_id: { workspaceId: workspace.id, id: member.id } } })).toEqual(member);
@@ -113,21 +125,35 @@ describe('Prisma schema and migrations agree', () => {
     expect(await db.prisma.webhookDelivery.findUniqueOrThrow({ where: { workspaceId_id: { workspaceId: workspace.id, id: delivery.id } } })).toEqual(delivery);
     expect(await db.prisma.webhookAttempt.findUniqueOrThrow({ where: { workspaceId_id: { workspaceId: workspace.id, id: attempt.id } } })).toEqual(attempt);
 
+    const { updatedAt: _i, ...installationRest } = installation;
+    expect(await db.prisma.pluginInstallation.findUniqueOrThrow({ where: { workspaceId_plugin: { workspaceId: workspace.id, plugin: 'crm' } } })).toEqual({
+      ...installationRest,
+      updatedAt: expect.any(Date),
+    });
+    const { updatedAt: _h, ...handlerRest } = handler;
+    expect(await db.prisma.pluginHandler.findUniqueOrThrow({ where: { name: handler.name } })).toEqual({ ...handlerRest, updatedAt: expect.any(Date) });
+    expect(await db.prisma.pluginDeadLetter.findUniqueOrThrow({ where: { workspaceId_id: { workspaceId: workspace.id, id: deadLetter.id } } })).toEqual(deadLetter);
+    expect(
+      await db.prisma.pluginJobRun.findUniqueOrThrow({
+        where: { plugin_job_workspaceId_scheduledAt: { plugin: 'crm', job: 'reminders', workspaceId: workspace.id, scheduledAt: jobRun.scheduledAt } },
+      }),
+    ).toEqual(jobRun);
+
     // Every model is covered: a new model must be added to this test.
-    expect(Object.keys(Prisma.ModelName).sort()).toEqual(['ApiKey', 'FieldDef', 'ObjectType', 'Record', 'RecordLink', 'Workspace', 'Member', 'Role', 'RecordEvent', 'Webhook', 'WebhookDelivery', 'WebhookAttempt'].sort());
+    expect(Object.keys(Prisma.ModelName).sort()).toEqual(['ApiKey', 'FieldDef', 'ObjectType', 'Record', 'RecordLink', 'Workspace', 'Member', 'Role', 'RecordEvent', 'Webhook', 'WebhookDelivery', 'WebhookAttempt', 'PluginInstallation', 'PluginHandler', 'PluginDeadLetter', 'PluginJobRun'].sort());
   });
 
   it('has no column that the models do not know', async () => {
     const { rows } = await db.sql.query<{ table_name: string; column_name: string }>(
       `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema()
-         AND table_name IN ('workspace', 'member', 'api_key', 'object_type', 'field_def', 'record', 'record_link', 'role', 'record_event', 'webhook', 'webhook_delivery', 'webhook_attempt')`,
+         AND table_name IN ('workspace', 'member', 'api_key', 'object_type', 'field_def', 'record', 'record_link', 'role', 'record_event', 'webhook', 'webhook_delivery', 'webhook_attempt', 'plugin_installation', 'plugin_handler', 'plugin_dead_letter', 'plugin_job_run')`,
     );
     const actual = rows.map((r) => `${r.table_name}.${r.column_name}`).sort();
     const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
     const expected = Object.entries(roundTripped)
       .flatMap(([table, row]) => Object.keys(row).map((key) => `${table}.${snake(key)}`))
       // Prisma sees the search vector as Unsupported("tsvector"): it cannot round-trip it.
-      .concat('record.search', 'record_event.txid', 'webhook.position_txid')
+      .concat('record.search', 'record_event.txid', 'webhook.position_txid', 'plugin_handler.position_txid')
       .sort();
     expect(actual).toEqual(expected);
   });

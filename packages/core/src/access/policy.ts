@@ -157,7 +157,7 @@ function projectMetadata(
     return target && field(target.id, shape.via) !== 'hidden' ? [f] : [];
   };
   const types = [...readable.values()].map((type) => ({ ...type, fields: type.fields.flatMap((f) => project(type, f)) }));
-  return createWorkspaceMetadata(metadata.workspaceId, metadata.version, types, metadata.roles);
+  return createWorkspaceMetadata(metadata.workspaceId, metadata.version, types, metadata.roles, metadata.plugins);
 }
 
 /** The member id records are owned by for this actor; API keys and the system own nothing. */

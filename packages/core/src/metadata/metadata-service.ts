@@ -12,9 +12,10 @@ import { actorTag } from '../records/metadata-guard.ts';
 import type { Database } from '../db/database.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
-import type { ObjectTypeQuery, RunChange, Tx } from './change-context.ts';
-import { createFieldChanges } from './field-changes.ts';
-import { createObjectTypeChanges } from './object-type-changes.ts';
+import type { ChangeOptions, ObjectTypeQuery, RunChange, Tx } from './change-context.ts';
+import { createFieldChanges, fieldSteps, type FieldUpdate } from './field-changes.ts';
+import type { FieldInput } from './field-definition.ts';
+import { createObjectTypeChanges, objectTypeSteps, type ObjectTypeInput, type ObjectTypeUpdate } from './object-type-changes.ts';
 import { createWorkspaceMetadata, type WorkspaceMetadata } from './workspace-metadata.ts';
 
 export type { ChangeOptions, FieldQuery, ObjectTypeQuery } from './change-context.ts';
@@ -22,6 +23,19 @@ export type { FieldUpdate } from './field-changes.ts';
 export type { ObjectTypeInput, ObjectTypeUpdate } from './object-type-changes.ts';
 export type { ObjectTypeMeta } from './workspace-metadata.ts';
 export type { RoleInput, RoleUpdate, TypeRuleInput } from '../access/role-changes.ts';
+
+/** The changes of one `batch`, each applied to the metadata the previous ones left. */
+export interface MetadataBatch {
+  tx: Tx;
+  /** The metadata as the steps so far left it. */
+  current(): WorkspaceMetadata;
+  createObjectType(input: ObjectTypeInput, opts?: ChangeOptions): Promise<string>;
+  updateObjectType(apiName: string, input: ObjectTypeUpdate): Promise<string>;
+  deleteObjectType(apiName: string, opts?: { force?: boolean }): Promise<void>;
+  createField(objectType: string, input: FieldInput, opts?: ChangeOptions): Promise<string>;
+  updateField(objectType: string, apiName: string, input: FieldUpdate): Promise<string>;
+  deleteField(objectType: string, apiName: string, opts?: { force?: boolean }): Promise<void>;
+}
 
 // Prisma's default 5 s is too short for building an index on a large workspace.
 const TX_OPTIONS = { timeout: 300_000, maxWait: 60_000 };
@@ -34,7 +48,14 @@ export function createMetadataService(db: Database, options: { cacheSize?: numbe
     // One after the other: inside a change they share the transaction's connection.
     const rows = await client.objectType.findMany({ where: { workspaceId }, include: { fields: true } });
     const roles = await client.role.findMany({ where: { workspaceId } });
-    return createWorkspaceMetadata(workspaceId, version, rows, new Map(roles.map((row) => [row.name, roleFromRow(row)])));
+    const plugins = await client.pluginInstallation.findMany({ where: { workspaceId }, select: { plugin: true, version: true } });
+    return createWorkspaceMetadata(
+      workspaceId,
+      version,
+      rows,
+      new Map(roles.map((row) => [row.name, roleFromRow(row)])),
+      new Map(plugins.map((row) => [row.plugin, row.version])),
+    );
   }
 
   /**
@@ -76,8 +97,35 @@ export function createMetadataService(db: Database, options: { cacheSize?: numbe
     return result;
   };
 
+  /**
+   * Runs several changes in one transaction and one version bump (installing a
+   * plugin): each step sees the metadata as the steps before it left it, and
+   * if any step fails nothing is changed.
+   */
+  async function batch<T>(actor: Actor, fn: (steps: MetadataBatch) => Promise<T>): Promise<T> {
+    return change(actor, async (tx, first) => {
+      let current = first;
+      const step = async <R>(run: () => Promise<R>): Promise<R> => {
+        const result = await run();
+        current = await load(tx, actor.workspaceId, current.version);
+        return result;
+      };
+      return fn({
+        tx,
+        current: () => current,
+        createObjectType: (input, opts) => step(() => objectTypeSteps.createObjectType(tx, current, actor, input, opts)),
+        updateObjectType: (apiName, input) => step(() => objectTypeSteps.updateObjectType(tx, current, actor, apiName, input)),
+        deleteObjectType: (apiName, opts) => step(() => objectTypeSteps.deleteObjectType(tx, current, actor, apiName, opts)),
+        createField: (type, input, opts) => step(() => fieldSteps.createField(tx, current, actor, type, input, opts)),
+        updateField: (type, apiName, input) => step(() => fieldSteps.updateField(tx, current, actor, type, apiName, input)),
+        deleteField: (type, apiName, opts) => step(() => fieldSteps.deleteField(tx, current, actor, type, apiName, opts)),
+      });
+    });
+  }
+
   return {
     snapshot,
+    batch,
 
     /** Record types of the workspace, with the rows and relations `query` asks for. */
     async findObjectTypes(actor: Actor, query: ObjectTypeQuery = {}) {

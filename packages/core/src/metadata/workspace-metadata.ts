@@ -29,6 +29,8 @@ export interface WorkspaceMetadata {
   objectTypes: readonly ObjectTypeMeta[];
   /** The workspace's custom roles by name (the built-in ones are in access/permissions.ts). Not in `hash`. */
   roles: ReadonlyMap<string, RoleDefinition>;
+  /** The plugins installed in the workspace, name to version (in `hash`: their GraphQL shapes the schema). */
+  plugins: ReadonlyMap<string, string>;
   /** The record type with this apiName, or undefined. */
   find(apiName: string): ObjectTypeMeta | undefined;
   /** The record type with this apiName; NOT_FOUND otherwise. */
@@ -68,6 +70,7 @@ export function createWorkspaceMetadata(
   version: number,
   rows: ObjectTypeRow[],
   roles: ReadonlyMap<string, RoleDefinition> = new Map(),
+  plugins: ReadonlyMap<string, string> = new Map(),
 ): WorkspaceMetadata {
   const objectTypes: ObjectTypeMeta[] = rows
     .map((row) => ({
@@ -104,9 +107,10 @@ export function createWorkspaceMetadata(
   return {
     workspaceId,
     version,
-    hash: hashMetadata(objectTypes),
+    hash: hashMetadata(objectTypes, plugins),
     objectTypes,
     roles,
+    plugins,
     find: (apiName) => byApiName.get(apiName),
     get(apiName) {
       const type = byApiName.get(apiName);
@@ -117,7 +121,7 @@ export function createWorkspaceMetadata(
   };
 }
 
-function hashMetadata(objectTypes: ObjectTypeMeta[]): string {
+function hashMetadata(objectTypes: ObjectTypeMeta[], plugins: ReadonlyMap<string, string>): string {
   const shape = objectTypes.map((t) => ({
     apiName: t.apiName,
     pluralApiName: t.pluralApiName,
@@ -136,7 +140,8 @@ function hashMetadata(objectTypes: ObjectTypeMeta[]): string {
       options: f.options,
     })),
   }));
-  return createHash('sha256').update(stableStringify(shape)).digest('hex').slice(0, 32);
+  const installed = [...plugins.keys()].sort();
+  return createHash('sha256').update(stableStringify(installed.length ? { shape, installed } : shape)).digest('hex').slice(0, 32);
 }
 
 /** JSON with object keys sorted, so equal values hash equally. */

@@ -1,0 +1,58 @@
+/**
+ * The record operations a plugin gets (in hooks, handlers, jobs, migrations and
+ * GraphQL resolvers): the engine's record service bound to one actor and
+ * workspace, so plugin code never handles scopes or metadata snapshots.
+ */
+import type { Actor } from '../access/actor.ts';
+import type { ListArgs, RecordPage, RecordService } from '../records/record-service.ts';
+import type { RecordUpdate } from '../records/bulk-writes.ts';
+import type { RecordInput } from '../records/record-input.ts';
+import type { RecordRow } from '../records/record-row.ts';
+import type { WorkspaceMetadata } from '../metadata/workspace-metadata.ts';
+
+/** Record operations bound to one actor in one workspace. */
+export interface PluginRecords {
+  readonly actor: Actor;
+  /** The workspace's record types and fields, as the actor sees them. */
+  metadata(): Promise<WorkspaceMetadata>;
+  get(type: string, id: string): Promise<RecordRow | null>;
+  getMany(type: string | readonly string[], ids: readonly string[]): Promise<RecordRow[]>;
+  list(type: string, args?: ListArgs): Promise<RecordPage>;
+  /** The to-many relation `field` of each of `parentIds`, a page per parent. */
+  listRelated(type: string, field: string, parentIds: readonly string[], args?: ListArgs): Promise<Map<string, RecordPage>>;
+  create(type: string, input: RecordInput): Promise<RecordRow>;
+  createMany(type: string, inputs: readonly RecordInput[]): Promise<RecordRow[]>;
+  update(type: string, id: string, input: RecordInput, options?: { expectedVersion?: number | null }): Promise<RecordRow>;
+  updateMany(type: string, updates: readonly RecordUpdate[]): Promise<RecordRow[]>;
+  upsert(type: string, match: Record<string, unknown>, input: RecordInput): Promise<{ record: RecordRow; created: boolean }>;
+  delete(type: string, id: string): Promise<RecordRow>;
+  restore(type: string, id: string): Promise<RecordRow>;
+}
+
+/**
+ * Binds `records` to `actor`. The metadata snapshot is read once per call, through
+ * `snapshot` (cached by the metadata service).
+ */
+export function bindRecords(records: RecordService, actor: Actor, snapshot: (workspaceId: string) => Promise<WorkspaceMetadata>): PluginRecords {
+  const scope = async () => ({ actor, metadata: await snapshot(actor.workspaceId) });
+  return {
+    actor,
+    metadata: () => snapshot(actor.workspaceId),
+    get: async (type, id) => records.get(await scope(), type, id),
+    getMany: async (type, ids) => records.getMany(await scope(), type, ids),
+    list: async (type, args) => records.list(await scope(), type, args),
+    listRelated: async (type, field, parentIds, args) => records.listRelated(await scope(), type, field, parentIds, args),
+    create: async (type, input) => records.create(await scope(), type, input),
+    createMany: async (type, inputs) => records.createMany(await scope(), type, inputs),
+    update: async (type, id, input, options) => records.update(await scope(), type, id, input, options?.expectedVersion),
+    updateMany: async (type, updates) => records.updateMany(await scope(), type, updates),
+    upsert: async (type, match, input) => records.upsert(await scope(), type, match, input),
+    delete: async (type, id) => records.delete(await scope(), type, id),
+    restore: async (type, id) => records.restore(await scope(), type, id),
+  };
+}
+
+/** The actor a plugin acts as: a system actor named after it, with every right. */
+export function pluginActor(workspaceId: string, plugin: string): Actor {
+  return { workspaceId, kind: 'system', id: plugin, roles: ['admin'] };
+}
