@@ -6,10 +6,11 @@ import { openDatabase, type Database, type DatabaseOptions } from './db/database
 import { migrate } from './db/migrator.ts';
 import { createEventLog } from './events/event-log.ts';
 import { createMetadataService } from './metadata/metadata-service.ts';
-import { createRecordService } from './records/record-service.ts';
 import { createSearchService } from './records/search.ts';
 import { createWebhookService, type WebhookOptions } from './webhooks/webhook-service.ts';
 import { createWorkspaceService } from './workspaces/workspace-service.ts';
+import type { AnyPlugin } from './plugins/define.ts';
+import { createPluginService } from './plugins/plugin-service.ts';
 
 /** Options of the engine's services. */
 export interface EngineOptions {
@@ -17,17 +18,21 @@ export interface EngineOptions {
   replayWindowMs?: number;
   /** Webhook settings: whether URLs may lead to private addresses. @default { allowPrivateAddresses: NODE_ENV !== 'production' } */
   webhooks?: WebhookOptions;
+  /** The plugins this engine runs, in order (hooks run in this order too). @default [] */
+  plugins?: readonly AnyPlugin[];
 }
 
 /** Creates the engine's services over an open database. */
 export function createEngine(db: Database, options: EngineOptions = {}) {
   const events = createEventLog(db, { replayWindowMs: options.replayWindowMs });
   const metadata = createMetadataService(db);
+  const plugins = createPluginService(db, metadata, options.plugins ?? []);
   return {
     db,
     events,
     metadata,
-    records: createRecordService(db),
+    plugins,
+    records: plugins.records,
     search: createSearchService(db),
     workspaces: createWorkspaceService(db),
     webhooks: createWebhookService(db, { events, metadata }, options.webhooks),

@@ -38,3 +38,8 @@ export * from './webhooks/webhook-payload.ts';
 export { MAX_DELIVERY_PAGE, type WebhookOptions, type WebhookService } from './webhooks/webhook-service.ts';
 export { generateWebhookSecret, signWebhook, WEBHOOK_SECRET_PREFIX } from './webhooks/webhook-signature.ts';
 export * from './webhooks/webhook-worker.ts';
+export * from './plugins/index.ts';
+export { compareVersions, PluginConfigError, type PluginHost, type NamedHandler, type NamedJob } from './plugins/plugin-host.ts';
+export type { PluginService } from './plugins/plugin-service.ts';
+export type { Installation, InstallResult } from './plugins/installer.ts';
+export { bindRecords, pluginActor } from './plugins/plugin-records.ts';
