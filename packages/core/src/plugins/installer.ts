@@ -123,8 +123,10 @@ export function createInstaller(db: Database, metadata: MetadataService, records
     const ran: string[] = [];
     for (const migration of plugin.migrations ?? []) {
       if (done.includes(migration.name)) continue;
+      // Read before the transaction opens: on PGlite a read outside it would wait for it.
+      const snapshot = await metadata.snapshot(workspaceId);
       await records.inTransaction(async (txRecords, tx) => {
-        await migration.up({ workspaceId, records: bindRecords(txRecords, pluginActor(workspaceId, plugin.name), (id) => metadata.snapshot(id)) });
+        await migration.up({ workspaceId, records: bindRecords(txRecords, pluginActor(workspaceId, plugin.name), async () => snapshot) });
         await tx.query(
           'UPDATE "plugin_installation" SET "migrations" = array_append("migrations", $3), "updated_at" = CURRENT_TIMESTAMP ' +
             'WHERE "workspace_id" = $1 AND "plugin" = $2',

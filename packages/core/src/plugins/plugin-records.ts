@@ -27,13 +27,32 @@ export interface PluginRecords {
   upsert(type: string, match: Record<string, unknown>, input: RecordInput): Promise<{ record: RecordRow; created: boolean }>;
   delete(type: string, id: string): Promise<RecordRow>;
   restore(type: string, id: string): Promise<RecordRow>;
+  /**
+   * Runs `fn` in one transaction: every operation on the records it gets (their
+   * hooks included) commits together or not at all. Inside a hook, it is a
+   * savepoint of the write's transaction.
+   */
+  transaction<T>(fn: (records: PluginRecords) => Promise<T>): Promise<T>;
+  /**
+   * Locks a record until the transaction ends (SELECT ... FOR UPDATE) and returns
+   * it: a hook keeping a total on a parent locks the parent before reading what
+   * it sums, so two writes at once cannot lose one another's change. Outside a
+   * transaction the lock ends at once.
+   */
+  lock(type: string, id: string): Promise<RecordRow | null>;
 }
+
+/** What bindRecords needs: the record service, able to open a transaction and lock. */
+export type TransactionalRecords = RecordService & {
+  inTransaction<T>(fn: (records: TransactionalRecords) => Promise<T>): Promise<T>;
+  lock(scope: { actor: Actor; metadata: WorkspaceMetadata }, type: string, id: string): Promise<RecordRow | null>;
+};
 
 /**
  * Binds `records` to `actor`. The metadata snapshot is read once per call, through
  * `snapshot` (cached by the metadata service).
  */
-export function bindRecords(records: RecordService, actor: Actor, snapshot: (workspaceId: string) => Promise<WorkspaceMetadata>): PluginRecords {
+export function bindRecords(records: TransactionalRecords, actor: Actor, snapshot: (workspaceId: string) => Promise<WorkspaceMetadata>): PluginRecords {
   const scope = async () => ({ actor, metadata: await snapshot(actor.workspaceId) });
   return {
     actor,
@@ -49,6 +68,12 @@ export function bindRecords(records: RecordService, actor: Actor, snapshot: (wor
     upsert: async (type, match, input) => records.upsert(await scope(), type, match, input),
     delete: async (type, id) => records.delete(await scope(), type, id),
     restore: async (type, id) => records.restore(await scope(), type, id),
+    // The snapshot is read before the transaction opens: on PGlite a read outside it would wait for it.
+    transaction: async (fn) => {
+      const metadata = await snapshot(actor.workspaceId);
+      return records.inTransaction((inner) => fn(bindRecords(inner, actor, async () => metadata)));
+    },
+    lock: async (type, id) => records.lock(await scope(), type, id),
   };
 }
 

@@ -201,6 +201,19 @@ export function createRecordService(db: Database) {
     },
 
     /**
+     * Checks `given` as a create or update of `typeName` would, writing nothing:
+     * FORBIDDEN for a field the actor may not write; field errors are collected
+     * into `errors` under `path` (plugin hooks add theirs to the same list).
+     */
+    checkInput(scope: RecordScope, typeName: string, given: RecordInput, operation: 'create' | 'update', path: string, errors: FieldErrorCollector): void {
+      const type = writableType(scope, typeName, operation);
+      const guard = createWriteGuard(scope, type, operation);
+      const { input } = guard.check(given, path, errors);
+      guard.throwIfForbidden();
+      resolveInput(type, input, operation === 'create', errors, path);
+    },
+
+    /**
      * Changes the given fields (null clears one), links and owner. With
      * `expectedVersion`, a record that changed since is a CONFLICT and nothing is
      * written. A record the actor may read but not change is FORBIDDEN.
