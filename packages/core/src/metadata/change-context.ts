@@ -4,7 +4,7 @@
  * `record` table that goes with it.
  */
 import type { Actor } from '../access/actor.ts';
-import type { FieldErrorCollector } from '../errors.ts';
+import { ValidationError, type FieldErrorCollector } from '../errors.ts';
 import type { FieldMeta, OptionsContext } from '../fields/types.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import { isUniqueViolation } from '../db/pg-errors.ts';
@@ -97,3 +97,16 @@ export function toFieldRow(workspaceId: string, objectTypeId: string, field: Fie
   };
 }
 
+
+/**
+ * Refuses an admin's change to a type or field that an installed plugin owns:
+ * the plugin's hooks and code rely on it. Labels and descriptions stay the
+ * admin's to change; the rest changes with the plugin (upgrade, or uninstall).
+ */
+export function checkNotPluginOwned(current: WorkspaceMetadata, source: string, what: string, path = 'apiName'): void {
+  if (source !== 'custom' && current.plugins.has(source)) {
+    throw new ValidationError([
+      { field: path, code: 'PLUGIN_OWNED', message: `${what} belongs to plugin "${source}": only its label and description can be changed while it is installed` },
+    ]);
+  }
+}

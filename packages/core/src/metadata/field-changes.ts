@@ -12,6 +12,7 @@ import { newId } from '../ids.ts';
 import {
   buildIndex,
   checkClashes,
+  checkNotPluginOwned,
   holdsData,
   optionsContext,
   rebuildSearchVectors,
@@ -204,13 +205,22 @@ export function createFieldChanges(db: Database, change: RunChange) {
      * otherwise the change is refused and nothing changes.
      */
     async updateField(actor: Actor, objectType: string, apiName: string, input: FieldUpdate, opts: FieldQuery = {}) {
-      const id = await change(actor, (tx, current) => fieldSteps.updateField(tx, current, actor, objectType, apiName, input));
+      const id = await change(actor, (tx, current) => {
+        const stored = current.get(objectType).fields.find((f) => f.apiName === apiName);
+        const structural = Object.entries(input).some(([key, value]) => value !== undefined && key !== 'label' && key !== 'description');
+        if (stored && structural) checkNotPluginOwned(current, stored.source, `Field "${objectType}.${apiName}"`);
+        return fieldSteps.updateField(tx, current, actor, objectType, apiName, input);
+      });
       return db.prisma.fieldDef.findUniqueOrThrow({ where: { workspaceId_id: { workspaceId: actor.workspaceId, id } }, include: opts.include, select: opts.select } as Prisma.FieldDefFindUniqueOrThrowArgs);
     },
 
     /** Deletes a field. One that holds values needs `force`, which removes them from every record. */
     async deleteField(actor: Actor, objectType: string, apiName: string, opts: { force?: boolean } = {}) {
-      await change(actor, (tx, current) => fieldSteps.deleteField(tx, current, actor, objectType, apiName, opts));
+      await change(actor, (tx, current) => {
+        const stored = current.get(objectType).fields.find((f) => f.apiName === apiName);
+        if (stored) checkNotPluginOwned(current, stored.source, `Field "${objectType}.${apiName}"`);
+        return fieldSteps.deleteField(tx, current, actor, objectType, apiName, opts);
+      });
       return true;
     },
   };

@@ -9,7 +9,7 @@ import { derivedFrom } from '../fields/index.ts';
 import { relationTargets } from '../fields/relation.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { newId } from '../ids.ts';
-import { checkClashes, holdsData, type ChangeOptions, type ObjectTypeQuery, type RunChange, type Tx } from './change-context.ts';
+import { checkClashes, checkNotPluginOwned, holdsData, type ChangeOptions, type ObjectTypeQuery, type RunChange, type Tx } from './change-context.ts';
 import type { WorkspaceMetadata } from './workspace-metadata.ts';
 import { labelFromApiName } from './field-definition.ts';
 import { checkApiName } from './names.ts';
@@ -129,13 +129,20 @@ export function createObjectTypeChanges(db: Database, change: RunChange) {
 
     /** Changes a record type's plural name, label or description. */
     async updateObjectType(actor: Actor, apiName: string, input: ObjectTypeUpdate, opts: ObjectTypeQuery = {}) {
-      const id = await change(actor, (tx, current) => objectTypeSteps.updateObjectType(tx, current, actor, apiName, input));
+      const id = await change(actor, (tx, current) => {
+        const plural = input.pluralApiName != null && input.pluralApiName !== current.get(apiName).pluralApiName;
+        if (plural) checkNotPluginOwned(current, current.get(apiName).source, `Record type "${apiName}"`, 'input.pluralApiName');
+        return objectTypeSteps.updateObjectType(tx, current, actor, apiName, input);
+      });
       return db.prisma.objectType.findUniqueOrThrow({ where: { workspaceId_id: { workspaceId: actor.workspaceId, id } }, include: opts.include, select: opts.select } as Prisma.ObjectTypeFindUniqueOrThrowArgs);
     },
 
     /** Deletes a record type. One that holds records needs `force`, which destroys them. */
     async deleteObjectType(actor: Actor, apiName: string, opts: { force?: boolean } = {}) {
-      await change(actor, (tx, current) => objectTypeSteps.deleteObjectType(tx, current, actor, apiName, opts));
+      await change(actor, (tx, current) => {
+        checkNotPluginOwned(current, current.get(apiName).source, `Record type "${apiName}"`);
+        return objectTypeSteps.deleteObjectType(tx, current, actor, apiName, opts);
+      });
       return true;
     },
   };
