@@ -8,6 +8,7 @@
  *
  *   npm run bench [-- --records 100000 --iterations 300 --warmup 30 --seconds 5 --bulk-rounds 3 --out docs/benchmarks.md]
  *   npm run bench -- --only nested    (only the nested query; prints its results, writes no report)
+ *   npm run bench -- --only plugins   (only the plugin-hooks scenario)
  *
  * Run through scripts/bench.mjs, which starts a throwaway PostgreSQL and passes
  * its URL in RELATA_BENCH_DATABASE_URL.
@@ -33,6 +34,7 @@ import { bulkGoal, goal, nestedGoal, renderMarkdown, type Machine, type Results 
 import { createClients, verifySamePage } from './scenarios.ts';
 import { benchSearch, SEARCH_GOAL_P95_MS, searchGoal } from './search.ts';
 import { seed } from './seed.ts';
+import { benchPlugins } from './plugins.ts';
 import { fmtMs, fmtRatio, measureInterleaved, throughput, type Summary } from './stats.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -50,7 +52,7 @@ const { values: args } = parseArgs({
 });
 
 /** Scenarios `--only` can pick; the report needs them all, so a partial run writes none. */
-const ONLY = ['nested', 'events'] as const;
+const ONLY = ['nested', 'events', 'plugins'] as const;
 
 function readConfig() {
   const num = (name: Exclude<keyof typeof args, 'out' | 'only'>) => {
@@ -153,8 +155,21 @@ async function main() {
 
     if (config.only === 'events') {
       const events = await runEvents(engine, url);
+    log(`\nPlugin hooks: a create whose afterChange keeps an invoice total (${config.iterations} rounds after ${config.warmup} warm-up)...`);
+    const plugins = await benchPlugins(url, pool, { iterations: config.iterations, warmup: config.warmup });
+    line('(k) raw SQL', plugins.raw, plugins.raw);
+    line('(l) create, no hooks', plugins.plain, plugins.raw);
+    line('(m) create, hooked', plugins.hooked, plugins.raw);
       const eg = eventsGoal(events);
       log(`\nGoal: subscriptions p99 under ${EVENTS_GOAL_P99_MS} ms, no event lost: ${events.subscriptions.p99Ms} ms → ${eg.pass ? 'PASS' : 'MISS'}`);
+      log('(--only: no report written)');
+      return;
+    }
+
+    if (config.only === 'plugins') {
+      const plugins = await benchPlugins(url, pool, { iterations: config.iterations, warmup: config.warmup });
+      for (const [name, s] of [['(k) raw SQL', plugins.raw], ['(l) create, no hooks', plugins.plain], ['(m) create, hooked', plugins.hooked]] as const) line(name, s, plugins.raw);
+      log(`  statements of a hooked create: ${plugins.statements}`);
       log('(--only: no report written)');
       return;
     }
@@ -252,6 +267,11 @@ async function main() {
     await http.close();
     http = undefined;
     const events = await runEvents(engine, url);
+    log(`\nPlugin hooks: a create whose afterChange keeps an invoice total (${config.iterations} rounds after ${config.warmup} warm-up)...`);
+    const plugins = await benchPlugins(url, pool, { iterations: config.iterations, warmup: config.warmup });
+    line('(k) raw SQL', plugins.raw, plugins.raw);
+    line('(l) create, no hooks', plugins.plain, plugins.raw);
+    line('(m) create, hooked', plugins.hooked, plugins.raw);
 
     const results: Results = {
       date: new Date().toISOString(),
@@ -267,6 +287,7 @@ async function main() {
       bulk,
       nested,
       events,
+      plugins,
     };
     const g = goal(results);
     log(`\nGoal: GraphQL page latency within 3x of the raw SQL query; the query plan uses the field's index`);

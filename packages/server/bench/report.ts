@@ -8,6 +8,8 @@ import { EVENTS_GOAL_P99_MS } from './events.ts';
 import { eventsGoal, eventsSection, type EventsResults } from './report-events.ts';
 import { planBlock, rate, row } from './report-markdown.ts';
 import { nestedSection } from './report-nested.ts';
+import type { PluginsBenchResult } from './plugins.ts';
+import { pluginsSection } from './report-plugins.ts';
 import { searchSection } from './report-search.ts';
 import { GQL_PAGE, PAGE, RAW_INSERT_SQL, RAW_PAGE_SQL } from './scenarios.ts';
 import { SEARCH_GOAL_P95_MS, searchGoal, type SearchResult } from './search.ts';
@@ -44,6 +46,7 @@ export interface Results {
   bulk: BulkResult;
   nested: NestedResult;
   events: EventsResults;
+  plugins: PluginsBenchResult;
 }
 
 /** The goal of the spec: GraphQL page within 3x of raw SQL, and the plan uses the field's index. */
@@ -127,6 +130,7 @@ export function renderMarkdown(r: Results): string {
     '- **Write:** one `createDeal` with all 12 fields over GraphQL, against one hand-written `INSERT ... RETURNING`.',
     `- **Bulk write:** ${rate(r.bulk.total)} deals with all 12 fields, in calls of ${rate(r.bulk.batch)}, (f) by one hand-written \`INSERT ... SELECT FROM jsonb_to_recordset ... RETURNING\` per call through \`pg\`, through \`engine.records.createMany\`, and through GraphQL \`createDeals\` over HTTP (selecting all 12 fields + id of the created deals); ${r.bulk.rounds} rounds, the three in rotating order, each with its own inputs, after one call of each whose stored rows are read back and checked to equal the inputs.`,
     `- **Nested read:** in a workspace of its own, ${rate(r.nested.seeded.counts.companies)} companies, ${rate(r.nested.seeded.counts.people)} people (each with a \`company\`) and ${rate(r.nested.seeded.counts.notes)} notes (each with a \`person\`), related by RELATION fields; the query \`companies → people → notes\` at ${NESTED.page} per level, (h) by hand-written SQL (two ways), through the engine, and through GraphQL over HTTP, checked to return the same tree; ${r.nested.iterations} rounds after ${r.nested.warmup} warm-up.`,
+    '- **Plugin hooks:** a create whose plugin hook keeps an invoice total in the same transaction, against the same work in hand-written SQL.',
     `- **Search:** \`name\` of the deals is searchable; ${r.search.queries.length} queries (a word, a prefix, two words, a rare term, a typo), a page of 20 hits (i) through \`engine.search.search\` and (j) through GraphQL \`search\` over HTTP.`,
     `- **Method:** ${config.warmup} warm-up rounds, then ${config.iterations} rounds; each round runs every scenario of a table once, in rotating order; one client, sequential requests, everything (client, server, PostgreSQL) on the same machine over loopback, \`NODE_ENV=production\`. Throughput: ${config.concurrency} concurrent requests for ${config.seconds} s; the fetch client runs in the server's Node process and everything shares the machine's cores with PostgreSQL.`,
     '- **Run it:** `npm run bench` (needs the PostgreSQL server binaries, see scripts/pg-server.mjs). Options after `--`: `--records N`, `--iterations N`, `--warmup N`, `--seconds N`, `--bulk-rounds N`, `--out FILE`.',
@@ -290,6 +294,7 @@ export function renderMarkdown(r: Results): string {
     '',
     ...searchSection(r.search, r.config.records),
     ...eventsSection(r.events),
+    ...pluginsSection(r.plugins),
     ...nestedSection(r.nested),
   );
   return out.join('\n');

@@ -16,6 +16,7 @@
  */
 import type { Database } from '../db/database.ts';
 import type { Queryable, SqlClient } from '../db/sql-client.ts';
+import { policyOf } from '../access/policy.ts';
 import { FieldErrorCollector } from '../errors.ts';
 import { fieldType } from '../fields/index.ts';
 import { isUuid } from '../records/query/filterable.ts';
@@ -179,7 +180,9 @@ export function createHookedRecords(db: Database, host: PluginHost): HookedRecor
       operation: 'create' | 'update' | 'restore',
     ): Promise<RecordRow[]> {
       if (!has(applied, 'afterChange') || rows.length === 0) return rows;
-      const written = await fullRecords(tx, inner, scope, typeName, rows.map((r) => r.id));
+      // The rows the write returned are whole when the actor sees every field; otherwise read them whole.
+      const whole = policyOf(scope).view.find(typeName)?.fields.length === scope.metadata.get(typeName).fields.length;
+      const written = whole ? new Map(rows.map((r) => [r.id, r as HookRecord])) : await fullRecords(tx, inner, scope, typeName, rows.map((r) => r.id));
       for (const row of rows) {
         const record = written.get(row.id)!;
         await each(applied, 'afterChange', (a) => ({ ...ctx(a), operation, record, previous: previous.get(row.id) ?? null }));
