@@ -39,7 +39,11 @@ export { MAX_DELIVERY_PAGE, type WebhookOptions, type WebhookService } from './w
 export { generateWebhookSecret, signWebhook, WEBHOOK_SECRET_PREFIX } from './webhooks/webhook-signature.ts';
 export * from './webhooks/webhook-worker.ts';
 export * from './plugins/index.ts';
-export { compareVersions, PluginConfigError, type PluginHost, type NamedHandler, type NamedJob } from './plugins/plugin-host.ts';
+export { compareVersions, createPluginHost, PluginConfigError, type PluginHost, type NamedHandler, type NamedJob } from './plugins/plugin-host.ts';
 export type { PluginService } from './plugins/plugin-service.ts';
 export type { Installation, InstallResult } from './plugins/installer.ts';
 export { bindRecords, pluginActor } from './plugins/plugin-records.ts';
+export { startPluginWorkers, type PluginWorkerOptions, type PluginWorkers } from './plugins/plugin-workers.ts';
+export { DEFAULT_HANDLER_RETRY } from './plugins/handler-runner.ts';
+export { latestScheduledTime, nextScheduledTime, parseSchedule, scheduleProblem, type JobRun } from './plugins/job-scheduler.ts';
+export { MAX_DEAD_LETTER_PAGE, type PluginDeadLetter, type PluginDeadLetterPage, type PluginDeadLetterStatus } from './plugins/dead-letters.ts';

@@ -10,3 +10,6 @@ export type { PersistedOperationsOptions } from './limits/use-persisted-operatio
 export type { JwtClaimNames, JwtConfig } from './config.ts';
 export { buildSchema, createSchemaCache } from './schema/build-schema.ts';
 export type { RequestContext } from './context.ts';
+export { defineConfig, type RelataFileConfig } from './plugins/define-config.ts';
+export { checkPluginConfig, loadPluginSetup, type PluginSetup } from './plugins/load-config.ts';
+export { createWorkspace, installPlugins, type NewWorkspace } from './plugins/new-workspace.ts';

@@ -219,7 +219,8 @@ describe(`relata CLI (${engineName})`, () => {
       expect(actor.workspaceId).toBe(created.workspaceId);
       expect(await engine.workspaces.list()).toContainEqual(expect.objectContaining({ id: created.workspaceId, name: 'Acme' }));
     });
-  });
+    // workspace create installs the default plugins (the CRM's ~150 types and fields): seconds on PGlite.
+  }, 120_000);
 
   it('workspace create refuses an empty name with a clear message', async () => {
     const target = await sharedTarget();
@@ -248,7 +249,7 @@ describe(`relata CLI (${engineName})`, () => {
     await withTestEngine(target, async (engine) => {
       await expect(engine.workspaces.authenticate(apiKey)).rejects.toThrow(/invalid credentials/i);
     });
-  });
+  }, 120_000);
 
   it('api-key create makes a key with a role and an expiry, shown once; api-key list shows keys without it', async () => {
     const target = await sharedTarget();

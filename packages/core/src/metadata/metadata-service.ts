@@ -107,7 +107,9 @@ export function createMetadataService(db: Database, options: { cacheSize?: numbe
       let current = first;
       const step = async <R>(run: () => Promise<R>): Promise<R> => {
         const result = await run();
-        current = await load(tx, actor.workspaceId, current.version);
+        // Steps change types and fields only: roles and installed plugins carry over.
+        const rows = await tx.objectType.findMany({ where: { workspaceId: actor.workspaceId }, include: { fields: true } });
+        current = createWorkspaceMetadata(actor.workspaceId, current.version, rows, current.roles, current.plugins);
         return result;
       };
       return fn({

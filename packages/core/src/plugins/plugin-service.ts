@@ -8,6 +8,7 @@ import type { Database } from '../db/database.ts';
 import type { MetadataService } from '../metadata/metadata-service.ts';
 import type { AnyPlugin } from './define.ts';
 import { createHookedRecords } from './hook-runner.ts';
+import { createDeadLetters } from './dead-letters.ts';
 import { createInstaller } from './installer.ts';
 import { createPluginHost } from './plugin-host.ts';
 import { bindRecords, pluginActor, type PluginRecords } from './plugin-records.ts';
@@ -22,6 +23,8 @@ export function createPluginService(db: Database, metadata: MetadataService, plu
     /** The record service, with the hooks of installed plugins (engine.records). */
     records,
     ...createInstaller(db, metadata, records, host),
+    /** The dead-letter list of plugin handlers: `deadLetters(actor, args)`, `retryDeadLetter(actor, id)` (admins). */
+    ...createDeadLetters(db, { host, metadata, recordsAs: (workspaceId, plugin) => bindRecords(records, pluginActor(workspaceId, plugin), snapshot) }),
     /** Record operations as `actor` (their rules apply). */
     recordsFor(actor: Actor): PluginRecords {
       return bindRecords(records, actor, snapshot);

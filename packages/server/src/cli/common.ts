@@ -9,6 +9,7 @@
 import { isUuid } from '@relata/core';
 import type { Engine } from '@relata/core';
 import { ConfigError, describeDatabase, resolveConfig, type DatabaseConfig, type RelataConfig } from '../config.ts';
+import { loadPluginSetup, type PluginSetup } from '../plugins/load-config.ts';
 
 /** Loads @relata/core (once; later calls get the same module). */
 export const loadCore = () => import('@relata/core');
@@ -19,6 +20,8 @@ Environment:
   DATABASE_URL      PostgreSQL URL (postgres://...); when unset, the embedded database is used
   RELATA_DATA_DIR   embedded (PGlite) data directory (default: .relata/data, relative to the
                     working directory); one process at a time: stop the server first
+  RELATA_CONFIG     the plugin config file (default: relata.config.ts in the working directory;
+                    without one, the standard CRM and lead-scoring plugins)
   RELATA_DEBUG      set to 1 to print stack traces of unexpected errors`;
 
 /** The configuration of this process (throws ConfigError on invalid variables). */
@@ -26,23 +29,30 @@ export function loadConfig(): RelataConfig {
   return resolveConfig(process.env);
 }
 
+/** The plugins of this process, from relata.config.ts or the default list (throws ConfigError; see plugins/load-config.ts). */
+export function loadPlugins(): Promise<PluginSetup> {
+  return loadPluginSetup(process.env, process.cwd());
+}
+
 /**
  * Opens the configured database, applies pending migrations, runs `fn` with the
- * engine and closes the engine afterwards, whether `fn` succeeds or not. An
- * embedded data directory held by another process (a running server) fails here
- * with DataDirLockedError.
+ * engine (running the configured plugins) and closes the engine afterwards,
+ * whether `fn` succeeds or not. The config and the plugin list are checked before
+ * the database opens. An embedded data directory held by another process (a
+ * running server) fails here with DataDirLockedError.
  */
-export async function withEngine<T>(fn: (engine: Engine, config: RelataConfig) => Promise<T>): Promise<T> {
+export async function withEngine<T>(fn: (engine: Engine, config: RelataConfig, plugins: PluginSetup) => Promise<T>): Promise<T> {
   const config = loadConfig();
+  const plugins = await loadPlugins();
   const { startEngine } = await loadCore();
   let engine: Engine;
   try {
-    engine = await startEngine(config.database, { webhooks: config.webhooks });
+    engine = await startEngine(config.database, { webhooks: config.webhooks, plugins: plugins.plugins });
   } catch (error) {
     throw await openFailure(error, config.database);
   }
   try {
-    return await fn(engine, config);
+    return await fn(engine, config, plugins);
   } finally {
     await engine.close();
   }

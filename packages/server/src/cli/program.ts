@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { apiKeyCommand } from './api-key.ts';
 import { ENVIRONMENT_HELP, reportError } from './common.ts';
 import { migrateCommand } from './migrate.ts';
+import { pluginCommand } from './plugin.ts';
 import { startCommand } from './start.ts';
 import { webhookCommand } from './webhook.ts';
 import { workspaceCommand } from './workspace.ts';
@@ -24,7 +25,8 @@ export function createProgram(): Command {
     .addCommand(migrateCommand())
     .addCommand(workspaceCommand())
     .addCommand(apiKeyCommand())
-    .addCommand(webhookCommand());
+    .addCommand(webhookCommand())
+    .addCommand(pluginCommand());
 }
 
 /**

@@ -6,7 +6,8 @@
 import type { Engine } from '@relata/core';
 import { Command } from 'commander';
 import { ConfigError, describeDatabase, type RelataConfig } from '../config.ts';
-import { ENVIRONMENT_HELP, loadConfig, loadCore, openFailure, reportError } from './common.ts';
+import { ENVIRONMENT_HELP, loadConfig, loadCore, loadPlugins, openFailure, reportError } from './common.ts';
+import type { PluginSetup } from '../plugins/load-config.ts';
 
 /** What `createHttpServer` returns (see ../http/http-server.ts). */
 interface HttpServer {
@@ -54,10 +55,23 @@ export function startCommand(): Command {
     });
 }
 
-/** Creates the demo workspace if the database has none; returns its credentials if it did. */
-async function ensureDemoWorkspace(engine: Engine) {
+/** Creates the demo workspace (with the plugins new workspaces get) if the database has none; returns it if it did. */
+async function ensureDemoWorkspace(engine: Engine, plugins: PluginSetup) {
   if ((await engine.workspaces.list()).length > 0) return undefined;
-  return engine.workspaces.create({ name: DEMO_WORKSPACE_NAME });
+  const { createWorkspace } = await import('../plugins/new-workspace.ts');
+  return createWorkspace(engine, plugins, { name: DEMO_WORKSPACE_NAME });
+}
+
+/** Upgrades the plugins of every workspace whose installed version is older than the configured one; one line each. */
+async function upgradePlugins(engine: Engine): Promise<void> {
+  for (const done of await engine.plugins.upgradeAll()) {
+    const migrations = done.migrations.length ? ` (migrations: ${done.migrations.join(', ')})` : '';
+    console.log(
+      done.previousVersion && done.previousVersion !== done.version
+        ? `Upgraded plugin ${done.plugin} from ${done.previousVersion} to ${done.version} in workspace ${done.workspaceId}${migrations}.`
+        : `Brought plugin ${done.plugin} ${done.version} up to date in workspace ${done.workspaceId}${migrations}.`,
+    );
+  }
 }
 
 /** The address to show for `host`: `localhost` for loopback and wildcard binds. */
@@ -98,6 +112,7 @@ async function start(config: RelataConfig): Promise<void> {
   let server: HttpServer | undefined;
   let stopPruning: (() => Promise<void>) | undefined;
   let stopWebhooks: (() => Promise<void>) | undefined;
+  let stopPluginWorkers: (() => Promise<void>) | undefined;
   let started = false;
   let stopSignal: NodeJS.Signals | undefined;
 
@@ -113,6 +128,8 @@ async function start(config: RelataConfig): Promise<void> {
       await stopPruning?.();
       // Before the engine closes: attempts in flight are handed back for the next process.
       await stopWebhooks?.();
+      // Handlers in flight get 5 s to finish; after that their events run again in the next process.
+      await stopPluginWorkers?.();
     } catch (error) {
       await reportError(error);
       code = 1;
@@ -147,12 +164,15 @@ async function start(config: RelataConfig): Promise<void> {
       operations: (await import('../limits/use-persisted-operations.ts')).loadPersistedOperations(manifest.file),
       only: manifest.only,
     };
+    // So is the plugin list (relata.config.ts or the default one).
+    const plugins = await loadPlugins();
     const { startEngine } = await loadCore();
-    engine = await startEngine(config.database, { replayWindowMs: config.events.replayWindowMs, webhooks: config.webhooks }).catch(async (error: unknown) => {
+    engine = await startEngine(config.database, { replayWindowMs: config.events.replayWindowMs, webhooks: config.webhooks, plugins: plugins.plugins }).catch(async (error: unknown) => {
       throw await openFailure(error, config.database);
     });
     if (stopSignal) return void (await shutdown());
-    const demo = await ensureDemoWorkspace(engine);
+    await upgradePlugins(engine);
+    const demo = await ensureDemoWorkspace(engine, plugins);
     // Loaded here, not at the top: the other commands need none of the GraphQL stack.
     const { createHttpServer } = await import('../http/http-server.ts');
     server = createHttpServer({
@@ -167,6 +187,9 @@ async function start(config: RelataConfig): Promise<void> {
     stopPruning = (await import('../jobs/prune-events.ts')).startEventPruning(engine, config.events.retentionMs, {
       deliveryRetentionMs: config.webhooks.deliveryRetentionMs,
     });
+    // Before the webhook worker: a job schedule that does not parse stops the start here.
+    const pluginWorkers = await (await loadCore()).startPluginWorkers(engine);
+    stopPluginWorkers = () => pluginWorkers.stop({ timeoutMs: 5_000 });
     stopWebhooks = (await (await loadCore()).startWebhookWorker(engine)).stop;
     started = true;
     if (stopSignal) return void (await shutdown());
@@ -176,6 +199,8 @@ async function start(config: RelataConfig): Promise<void> {
       `Relata is running (${config.env}, ${describeDatabase(config.database)}).`,
       `  GraphQL:  ${base}/graphql`,
       `  Health:   ${base}/health`,
+      `  Plugins:  ${plugins.plugins.map((p) => `${p.name} ${p.version}`).join(', ') || 'none'}${plugins.file ? ` (${plugins.file})` : ''}`,
+      ...(plugins.missing.length ? [`            left out, not installed: ${plugins.missing.join(', ')} (install them, or list plugins in relata.config.ts)`] : []),
       '',
     ];
     if (demo) {
@@ -184,6 +209,11 @@ async function start(config: RelataConfig): Promise<void> {
         `  ${demo.apiKey}`,
         `Send it as "Authorization: Bearer ${demo.apiKey}".`,
       );
+      if (demo.installed.length) lines.push(`Installed in it: ${demo.installed.map((p) => `${p.plugin} ${p.version}`).join(', ')}.`);
+      if (demo.failed) {
+        const reason = demo.failed.error instanceof Error ? demo.failed.error.message : String(demo.failed.error);
+        lines.push(`Installing plugin "${demo.failed.plugin}" into it failed: ${reason}`);
+      }
     } else {
       lines.push(
         'url' in config.database

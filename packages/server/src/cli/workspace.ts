@@ -8,26 +8,36 @@ export function workspaceCommand(): Command {
 
   group
     .command('create')
-    .description('create a workspace and its first admin API key (shown only once)')
+    .description('create a workspace and its first admin API key (shown only once); installs the plugins the config gives new workspaces')
     .requiredOption('--name <name>', 'name of the workspace')
     .option('--json', 'print {"workspaceId", "apiKey"} as JSON, and nothing else, on stdout')
     .addHelpText('after', ENVIRONMENT_HELP)
     .action(async (options: { name: string; json?: boolean }) => {
-      await withEngine(async (engine) => {
-        const created = await engine.workspaces.create({ name: options.name });
+      await withEngine(async (engine, _config, plugins) => {
+        const { createWorkspace } = await import('../plugins/new-workspace.ts');
+        const created = await createWorkspace(engine, plugins, { name: options.name });
+        // The key is printed even when a plugin failed to install: it is shown only once.
+        const installFailure = async () => {
+          if (!created.failed) return;
+          const { plugin, error } = created.failed;
+          console.error(`Installing plugin "${plugin}" into the workspace failed; install it later with: npx relata plugin install ${plugin} --workspace ${created.workspaceId}`);
+          throw error;
+        };
         if (options.json) {
           printJson({ workspaceId: created.workspaceId, apiKey: created.apiKey });
-          return;
+          return installFailure();
         }
         console.log(`Created workspace "${options.name.trim()}".`);
         console.log(`  Workspace id: ${created.workspaceId}`);
         console.log(`  API key:      ${created.apiKey}`);
         console.log(`  API key id:   ${created.apiKeyId}`);
+        if (created.installed.length) console.log(`  Plugins:      ${created.installed.map((p) => `${p.plugin} ${p.version}`).join(', ')}`);
         console.log('');
         console.log('The API key is shown only this once: store it now. Send it as');
         console.log(`  Authorization: Bearer ${created.apiKey}`);
         console.log('To revoke it later:');
         console.log(`  npx relata api-key revoke ${created.apiKeyId} --workspace ${created.workspaceId}`);
+        await installFailure();
       });
     });
 

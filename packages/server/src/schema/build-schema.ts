@@ -13,6 +13,8 @@ import { createBuilder } from './builder.ts';
 import { addAccessApi } from './access-api.ts';
 import { addEventSubscriptions, addEventTypes } from './event-api.ts';
 import { addMetadataApi } from './metadata-api.ts';
+import { addPluginApi } from './plugin-api.ts';
+import { applyPluginGraphQL } from './plugin-graphql.ts';
 import { addRecordApi } from './record-api.ts';
 import { addScalars } from './scalars.ts';
 import { addSearchApi } from './search-api.ts';
@@ -35,8 +37,10 @@ export function buildSchema(engine: Engine, policy: RolePolicy): GraphQLSchema {
   addRecordApi(builder, policy, shared, events);
   addEventSubscriptions(builder, events);
   addWebhookApi(builder, shared, events);
+  addPluginApi(builder, shared);
   addSearchApi(builder, shared);
-  return builder.toSchema({ sortSchema: false });
+  // The GraphQL of the plugins installed in the workspace, fitted to this view (none: the schema as built).
+  return applyPluginGraphQL(engine, policy, builder.toSchema({ sortSchema: false }));
 }
 
 /** A bounded cache of schemas by schema key. */
