@@ -11,11 +11,13 @@
  * await server.close();
  * ```
  *
- * Node only (it starts a server on an embedded database): the SDK's main entry
+ * Node only (it starts a server on a fresh database: PGlite in memory, or
+ * PostgreSQL when RELATA_TEST_DATABASE_URL is set): the SDK's main entry
  * stays browser-safe and never imports this. Needs @relata/core and
  * @relata/server installed next to @relata/sdk.
  */
-import { startEngine, startPluginWorkers, type Engine, type JobRun, type PluginWorkerOptions, type PluginWorkers } from '@relata/core';
+import { startEngine, startPluginWorkers, type DatabaseOptions, type Engine, type JobRun, type PluginWorkerOptions, type PluginWorkers } from '@relata/core';
+import { createPostgresTestDatabaseUrl } from '@relata/core/testing';
 import type { AnyPlugin, PluginRecords } from '@relata/core/plugin';
 import { checkPluginConfig, createHttpServer, createWorkspace } from '@relata/server';
 
@@ -25,6 +27,12 @@ export interface TestServerOptions {
   plugins: readonly AnyPlugin[];
   /** Install the plugins (in order) into the test workspace. @default true */
   install?: boolean;
+  /**
+   * Where the data lives. By default a fresh database: in memory (PGlite), or,
+   * when `RELATA_TEST_DATABASE_URL` holds the admin URL of a PostgreSQL server
+   * (as in Relata's own test runs), a new database created on it for this server.
+   */
+  database?: DatabaseOptions;
   /** The test workspace's name. @default 'Test' */
   workspaceName?: string;
   /**
@@ -48,7 +56,7 @@ export interface TestServer {
   /** The test workspace's admin API key. */
   apiKey: string;
   workspaceId: string;
-  /** The engine behind the server, on a fresh in-memory database. */
+  /** The engine behind the server, on a fresh database. */
   engine: Engine;
   /** POSTs a query or mutation with the admin key; resolves with the JSON body (errors are not thrown). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -70,7 +78,9 @@ const MAX_SETTLE_ROUNDS = 20;
 export async function createTestServer(options: TestServerOptions): Promise<TestServer> {
   // The plugin list is checked before the database opens, as `relata start` does (a ConfigError says what is wrong).
   const setup = await checkPluginConfig({ plugins: options.plugins, installOnNewWorkspaces: options.install !== false }, 'createTestServer');
-  const engine = await startEngine({}, { plugins: setup.plugins });
+  const adminUrl = process.env.RELATA_TEST_DATABASE_URL;
+  const database = options.database ?? (adminUrl ? { url: await createPostgresTestDatabaseUrl(adminUrl), poolSize: 4 } : {});
+  const engine = await startEngine(database, { plugins: setup.plugins });
   let http: ReturnType<typeof createHttpServer> | undefined;
   let workers: PluginWorkers | undefined;
   const close = async () => {

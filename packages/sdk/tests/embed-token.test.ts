@@ -140,11 +140,14 @@ describe('createEmbedToken with the server configured for other claim names', ()
 describe('@relata/sdk sources', () => {
   it('import nothing Node-only, so the SDK can run in browsers', () => {
     const src = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src');
-    // testing.ts is @relata/sdk/testing, the Node-only testkit: a separate entry the others never import.
-    const files = fs.readdirSync(src).filter((file) => file !== 'testing.ts');
+    // testing.ts (@relata/sdk/testing, the testkit) and plugin.ts (@relata/sdk/plugin, for plugins the
+    // server runs) are entries of their own for Node, which the browser entry never imports.
+    const nodeEntries = ['testing.ts', 'plugin.ts'];
+    const files = fs.readdirSync(src).filter((file) => !nodeEntries.includes(file));
     const imports = files
       .flatMap((file) => [...fs.readFileSync(path.join(src, file), 'utf8').matchAll(/from\s+['"]([^'"]+)['"]/g)].map((m) => m[1]!));
     expect(imports.filter((name) => !name.startsWith('./') && name !== 'jose')).toEqual([]);
     expect(imports).not.toContain('./testing.ts');
+    expect(imports).not.toContain('./plugin.ts');
   });
 });
