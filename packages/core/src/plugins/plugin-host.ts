@@ -7,6 +7,8 @@
 import type { WorkspaceMetadata } from '../metadata/workspace-metadata.ts';
 import { checkApiName } from '../metadata/names.ts';
 import type { AnyPlugin, HandlerDefinition, JobDefinition, RecordHooks } from './define.ts';
+// A cycle (job-scheduler uses PluginConfigError), harmless: both are used only when called.
+import { scheduleProblem } from './job-scheduler.ts';
 
 /** A plugin list that cannot run: what is wrong, in words. */
 export class PluginConfigError extends Error {
@@ -87,9 +89,8 @@ export function createPluginHost(plugins: readonly AnyPlugin[]) {
     const repeated = migrations.filter((m, j) => migrations.indexOf(m) !== j);
     if (repeated.length) problems.push(`${at}: migration names repeat: ${[...new Set(repeated)].join(', ')}`);
     for (const [name, job] of Object.entries(plugin.jobs ?? {})) {
-      if (typeof job.schedule !== 'string' || job.schedule.trim().split(/\s+/).length !== 5) {
-        problems.push(`${at}: job "${name}": schedule must be a cron expression of five fields, such as "0 * * * *"`);
-      }
+      const problem = scheduleProblem(job.schedule);
+      if (problem) problems.push(`${at}: job "${name}": ${problem}`);
     }
     if (typeof plugin.name === 'string') byName.set(plugin.name, plugin);
   }

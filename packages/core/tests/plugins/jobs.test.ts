@@ -41,15 +41,15 @@ describe('job schedules', () => {
     expect(latestScheduledTime('H H * * *', at('2030-05-01T10:30:00Z'), 'crm/report')).toEqual(hashed);
   });
 
-  it('refuses to start workers for a plugin whose schedule does not parse', async () => {
+  it('refuses a plugin whose schedule does not parse when the plugin list is checked, before anything opens', async () => {
     const plugin = definePlugin({ name: 'bad-cron', version: '1.0.0', jobs: { nightly: { schedule: '0 24 * * *', run: () => {} } } });
-    const engine = createEngine(await createTestDatabase(), { plugins: [plugin] });
+    const db = await createTestDatabase();
     try {
-      await expect(startPluginWorkers(engine, { auto: false })).rejects.toThrow(/plugin "bad-cron", job "nightly": schedule "0 24 \* \* \*" is not a valid cron/);
+      expect(() => createEngine(db, { plugins: [plugin] })).toThrow(/plugins\[0\] \(bad-cron\): job "nightly": schedule "0 24 \* \* \*" is not a valid cron/);
     } finally {
-      await engine.close();
+      await db.close();
     }
-  }, 60_000);
+  });
 });
 
 describe('scheduled jobs', () => {
