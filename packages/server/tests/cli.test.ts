@@ -55,8 +55,11 @@ async function newTarget(): Promise<Target> {
 let shared: Promise<Target> | undefined;
 const sharedTarget = () => (shared ??= newTarget());
 
+/** No plugins (tests/fixtures/no-plugins.config.ts): these tests are about the CLI, not the standard CRM. */
+const NO_PLUGINS = fileURLToPath(new URL('./fixtures/no-plugins.config.ts', import.meta.url));
+
 function childEnv(target: Target | undefined, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...target?.env, ...extra };
+  const env: NodeJS.ProcessEnv = { ...process.env, RELATA_CONFIG: NO_PLUGINS, ...target?.env, ...extra };
   // Nothing from the surrounding environment may pick another database.
   if (!target?.env.DATABASE_URL) delete env.DATABASE_URL;
   if (!target?.env.RELATA_DATA_DIR) delete env.RELATA_DATA_DIR;
@@ -107,8 +110,8 @@ async function withTestEngine<T>(target: Target, fn: (engine: Engine) => Promise
 }
 
 /** Starts `relata start` on a free port and resolves once it has printed its URLs. */
-async function startServer(target: Target) {
-  const child = spawnCli(['start'], target, { PORT: '0', HOST: '127.0.0.1' });
+async function startServer(target: Target, extra: Record<string, string> = {}) {
+  const child = spawnCli(['start'], target, { PORT: '0', HOST: '127.0.0.1', ...extra });
   const done = collect(child);
   let output = '';
   await new Promise<void>((resolve, reject) => {
@@ -219,7 +222,26 @@ describe(`relata CLI (${engineName})`, () => {
       expect(actor.workspaceId).toBe(created.workspaceId);
       expect(await engine.workspaces.list()).toContainEqual(expect.objectContaining({ id: created.workspaceId, name: 'Acme' }));
     });
-    // workspace create installs the default plugins (the CRM's ~150 types and fields): seconds on PGlite.
+  });
+
+  it('start without a config file makes the Demo workspace with the standard CRM, as the quickstart says', async () => {
+    const target = await newTarget();
+    // RELATA_CONFIG empty: the working directory (a temporary one) has no relata.config.ts either.
+    const server = await startServer(target, { RELATA_CONFIG: '' });
+    try {
+      expect(server.output()).toMatch(/Plugins: {2}crm \d+\.\d+\.\d+, lead-scoring \d+\.\d+\.\d+\n/);
+      const key = server.output().match(/\b(rk_[A-Za-z0-9]{32})\b/)![1]!;
+      const res = await fetch(server.healthUrl.replace(/health$/, 'graphql'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ query: '{ objectTypes { apiName source } }' }),
+      });
+      const types = ((await res.json()) as { data: { objectTypes: Array<{ apiName: string; source: string }> } }).data.objectTypes;
+      const contract = ['company', 'person', 'lead', 'opportunity', 'task', 'call', 'meeting', 'emailLog', 'note', 'case', 'campaign'];
+      expect(types.filter((t) => contract.includes(t.apiName)).map((t) => `${t.apiName}:${t.source}`).sort()).toEqual(contract.map((t) => `${t}:crm`).sort());
+    } finally {
+      expect((await server.stop()).code).toBe(0);
+    }
   }, 120_000);
 
   it('workspace create refuses an empty name with a clear message', async () => {
@@ -249,7 +271,7 @@ describe(`relata CLI (${engineName})`, () => {
     await withTestEngine(target, async (engine) => {
       await expect(engine.workspaces.authenticate(apiKey)).rejects.toThrow(/invalid credentials/i);
     });
-  }, 120_000);
+  });
 
   it('api-key create makes a key with a role and an expiry, shown once; api-key list shows keys without it', async () => {
     const target = await sharedTarget();

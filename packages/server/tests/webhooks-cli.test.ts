@@ -26,10 +26,13 @@ interface Result {
   stderr: string;
 }
 
+const NO_PLUGINS = fileURLToPath(new URL('./fixtures/no-plugins.config.ts', import.meta.url));
+
 function relata(args: string[], env: Record<string, string>): Promise<Result> {
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'relata-webhook-cli-'));
   tempDirs.push(cwd);
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+  // No plugins (tests/fixtures/no-plugins.config.ts): these tests are about webhooks, not the standard CRM.
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, RELATA_CONFIG: NO_PLUGINS, ...env };
   if (!env.DATABASE_URL) delete childEnv.DATABASE_URL;
   const child = spawn(process.execPath, [BIN, ...args], { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
