@@ -18,6 +18,7 @@ import { SqlParams } from '../records/query/params.ts';
 import { accessCondition } from '../access/policy.ts';
 import { afterPositionSql, decodeEventCursor, type EventPosition } from './event-cursor.ts';
 import { creationChanges, EVENT_COLUMNS, parseActor, visibleChanges, type EventActor, type EventKind, type FieldChange, type RawEvent } from './event-view.ts';
+import { forwardPageInfo } from '../util/forward-page.ts';
 
 /** How long a subscriber's cursor stays valid, when not configured: 72 hours. */
 export const DEFAULT_REPLAY_WINDOW_MS = 72 * 3600_000;
@@ -198,12 +199,7 @@ export function createEventLog(db: Pick<Database, 'sql' | 'background'>, options
         });
         pages.set(id, {
           edges,
-          pageInfo: {
-            hasNextPage: mine.length > size,
-            hasPreviousPage: args.after != null,
-            startCursor: edges[0]?.cursor ?? null,
-            endCursor: edges[edges.length - 1]?.cursor ?? null,
-          },
+          pageInfo: forwardPageInfo(edges, mine.length, size, args.after),
         });
       }
       return pages;

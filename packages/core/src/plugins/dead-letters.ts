@@ -13,6 +13,7 @@ import type { PluginDeadLetter as PluginDeadLetterRow } from '../generated/prism
 import { callHandler, describeFailure, pluginEventFromJson } from './plugin-event.ts';
 import type { PluginHost } from './plugin-host.ts';
 import type { PluginRecords } from './plugin-records.ts';
+import { forwardPageInfo } from '../util/forward-page.ts';
 
 /** `dead`, or `resolved` once a retry succeeded. */
 export type PluginDeadLetterStatus = 'dead' | 'resolved';
@@ -96,12 +97,7 @@ export function createDeadLetters(
       const edges = rows.slice(0, size).map((row) => ({ cursor: letterCursor(row), node: toDeadLetter(row) }));
       return {
         edges,
-        pageInfo: {
-          hasNextPage: rows.length > size,
-          hasPreviousPage: args.after != null,
-          startCursor: edges[0]?.cursor ?? null,
-          endCursor: edges[edges.length - 1]?.cursor ?? null,
-        },
+        pageInfo: forwardPageInfo(edges, rows.length, size, args.after),
       };
     },
 

@@ -24,6 +24,7 @@ import type { PluginEvent } from './define.ts';
 import { comparePositions, createHandlerQueue, type HandlerClaim } from './handler-queue.ts';
 import type { NamedHandler } from './plugin-host.ts';
 import { callHandler, describeFailure, toPluginEvent } from './plugin-event.ts';
+import { throttledLog } from '../util/throttled-log.ts';
 
 /** The default retries of a failing handler: 5 attempts, waiting 1, 2, 4 and 8 s between them (15 s in all). */
 export const DEFAULT_HANDLER_RETRY: Readonly<RetrySchedule> = Object.freeze({ maxAttempts: 5, baseDelayMs: 1000, factor: 2, maxDelayMs: 8000, jitter: 0 });
@@ -88,13 +89,7 @@ export async function startHandlerRunner(engine: Engine, options: HandlerRunnerO
   const renewals = new Set<NodeJS.Timeout>();
   let current: Promise<boolean> | null = null;
   let again = false;
-  let lastProblem = { message: '', at: 0 };
-  const report = (message: string, error: unknown) => {
-    const text = `${message}: ${error instanceof Error ? error.message : String(error)}`;
-    if (text === lastProblem.message && Date.now() - lastProblem.at < 60_000) return;
-    lastProblem = { message: text, at: Date.now() };
-    log(message, error);
-  };
+  const report = throttledLog(log);
 
   /** Waits `ms`; false when the runner stopped meanwhile. */
   const pause = (ms: number) =>

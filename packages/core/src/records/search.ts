@@ -37,6 +37,7 @@ import { compileSearchQuery, decodeCursor, encodeCursor, searchFingerprint, type
 
 export { compileSearchQuery, type CompiledSearchQuery } from './search-query.ts';
 import { accessCondition, policyOf } from '../access/policy.ts';
+import { forwardPageInfo } from '../util/forward-page.ts';
 
 /** Hits per page when `first` is not given. */
 export const SEARCH_DEFAULT_PAGE_SIZE = 20;
@@ -318,12 +319,7 @@ export function createSearchService(db: Pick<Database, 'sql'>, options: { trigra
 
     return {
       edges,
-      pageInfo: {
-        hasNextPage: rows.length > size,
-        hasPreviousPage: args.after != null,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges[edges.length - 1]?.cursor ?? null,
-      },
+      pageInfo: forwardPageInfo(edges, rows.length, size, args.after),
       totalCount,
     };
   }

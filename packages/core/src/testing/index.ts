@@ -53,3 +53,5 @@ export async function createTestEngine() {
     },
   };
 }
+
+export { PLUGIN_API_ENTRIES, pluginPackageProblems } from './plugin-package.ts';

@@ -13,6 +13,7 @@ import type { MetadataService } from '../metadata/metadata-service.ts';
 import { validateWebhookInput, type WebhookInput, type WebhookUpdate } from './webhook-input.ts';
 import { toWebhook, toWebhookDelivery, type Webhook, type WebhookDeliveryPage } from './webhook-model.ts';
 import { generateWebhookSecret } from './webhook-signature.ts';
+import { forwardPageInfo } from '../util/forward-page.ts';
 
 /** Options of the webhook service. */
 export interface WebhookOptions {
@@ -197,12 +198,7 @@ export function createWebhookService(db: Database, deps: { events: EventLog; met
       const edges = rows.slice(0, size).map((row) => ({ cursor: deliveryCursor(row.seq), node: toWebhookDelivery(row) }));
       return {
         edges,
-        pageInfo: {
-          hasNextPage: rows.length > size,
-          hasPreviousPage: args.after != null,
-          startCursor: edges[0]?.cursor ?? null,
-          endCursor: edges[edges.length - 1]?.cursor ?? null,
-        },
+        pageInfo: forwardPageInfo(edges, rows.length, size, args.after),
       };
     },
   };

@@ -22,6 +22,7 @@ import { honoursRetryAfter, parseRetryAfter, resolveRetrySchedule, retryDelayMs,
 import { webhookBody, webhookEventJson, webhookHeaders } from './webhook-payload.ts';
 import { createWebhookQueue, type ClaimedDelivery, type NextStep, type WebhookToFill } from './webhook-queue.ts';
 import { postWebhook } from './webhook-sender.ts';
+import { throttledLog } from '../util/throttled-log.ts';
 
 /** Options of a webhook worker. The defaults are the production behaviour; tests shorten the times. */
 export interface WebhookWorkerOptions {
@@ -77,14 +78,7 @@ export async function startWebhookWorker(engine: Engine, options: WebhookWorkerO
   let round: Promise<void> | null = null;
   let again = false;
   const inFlight = new Map<string, { controller: AbortController; done: Promise<void> }>();
-  // The same failure every poll (the database is down) is reported once a minute.
-  let lastProblem = { message: '', at: 0 };
-  const report = (message: string, error: unknown) => {
-    const text = `${message}: ${error instanceof Error ? error.message : String(error)}`;
-    if (text === lastProblem.message && Date.now() - lastProblem.at < 60_000) return;
-    lastProblem = { message: text, at: Date.now() };
-    log(message, error);
-  };
+  const report = throttledLog(log);
 
   /** Makes `webhook`'s next delivery from the events after its position, or moves its position past events it does not take. */
   async function fill(webhook: WebhookToFill): Promise<void> {

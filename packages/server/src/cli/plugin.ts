@@ -91,41 +91,30 @@ export function pluginCommand(): Command {
       });
     });
 
-  group
-    .command('install')
-    .description("install a configured plugin into a workspace: its record types and fields, then its data migrations")
-    .argument('<name>', 'name of the plugin (see relata plugin list)')
-    .requiredOption('--workspace <workspaceId>', 'id of the workspace')
-    .option('--json', 'print what was installed as JSON on stdout')
-    .addHelpText('after', `${CONFIG_HELP}\n${ENVIRONMENT_HELP}`)
-    .action(async (name: string, options: { workspace: string; json?: boolean }) => {
-      await requireUuids({ workspace: options.workspace });
-      await withEngine(async (engine) => {
-        await requireWorkspace(engine, options.workspace);
-        const { systemActor } = await loadCore();
-        const result = await engine.plugins.install(systemActor(options.workspace), name);
-        if (options.json) return printJson(resultJson(result, options.workspace));
-        printResult(result, options.workspace);
+  // install and upgrade differ only in their words and the engine call.
+  const installs = [
+    ['install', 'install a configured plugin into a workspace: its record types and fields, then its data migrations', 'name of the plugin (see relata plugin list)', 'installed'],
+    ['upgrade', 'upgrade an installed plugin in a workspace to the configured version (relata start does it for every workspace)', 'name of the plugin', 'upgraded'],
+  ] as const;
+  for (const [verb, description, argument, done] of installs) {
+    group
+      .command(verb)
+      .description(description)
+      .argument('<name>', argument)
+      .requiredOption('--workspace <workspaceId>', 'id of the workspace')
+      .option('--json', `print what was ${done} as JSON on stdout`)
+      .addHelpText('after', `${CONFIG_HELP}\n${ENVIRONMENT_HELP}`)
+      .action(async (name: string, options: { workspace: string; json?: boolean }) => {
+        await requireUuids({ workspace: options.workspace });
+        await withEngine(async (engine) => {
+          await requireWorkspace(engine, options.workspace);
+          const { systemActor } = await loadCore();
+          const result = await engine.plugins[verb](systemActor(options.workspace), name);
+          if (options.json) return printJson(resultJson(result, options.workspace));
+          printResult(result, options.workspace);
+        });
       });
-    });
-
-  group
-    .command('upgrade')
-    .description('upgrade an installed plugin in a workspace to the configured version (relata start does it for every workspace)')
-    .argument('<name>', 'name of the plugin')
-    .requiredOption('--workspace <workspaceId>', 'id of the workspace')
-    .option('--json', 'print what was upgraded as JSON on stdout')
-    .addHelpText('after', `${CONFIG_HELP}\n${ENVIRONMENT_HELP}`)
-    .action(async (name: string, options: { workspace: string; json?: boolean }) => {
-      await requireUuids({ workspace: options.workspace });
-      await withEngine(async (engine) => {
-        await requireWorkspace(engine, options.workspace);
-        const { systemActor } = await loadCore();
-        const result = await engine.plugins.upgrade(systemActor(options.workspace), name);
-        if (options.json) return printJson(resultJson(result, options.workspace));
-        printResult(result, options.workspace);
-      });
-    });
+  }
 
   group
     .command('uninstall')
