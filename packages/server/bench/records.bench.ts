@@ -155,11 +155,6 @@ async function main() {
 
     if (config.only === 'events') {
       const events = await runEvents(engine, url);
-    log(`\nPlugin hooks: a create whose afterChange keeps an invoice total (${config.iterations} rounds after ${config.warmup} warm-up)...`);
-    const plugins = await benchPlugins(url, pool, { iterations: config.iterations, warmup: config.warmup });
-    line('(k) raw SQL', plugins.raw, plugins.raw);
-    line('(l) create, no hooks', plugins.plain, plugins.raw);
-    line('(m) create, hooked', plugins.hooked, plugins.raw);
       const eg = eventsGoal(events);
       log(`\nGoal: subscriptions p99 under ${EVENTS_GOAL_P99_MS} ms, no event lost: ${events.subscriptions.p99Ms} ms → ${eg.pass ? 'PASS' : 'MISS'}`);
       log('(--only: no report written)');

@@ -4,7 +4,7 @@
  * workspace, so plugin code never handles scopes or metadata snapshots.
  */
 import type { Actor } from '../access/actor.ts';
-import type { ListArgs, RecordPage, RecordService } from '../records/record-service.ts';
+import { MAX_PAGE_SIZE, type ListArgs, type RecordPage, type RecordService } from '../records/record-service.ts';
 import type { RecordUpdate } from '../records/bulk-writes.ts';
 import type { RecordInput } from '../records/record-input.ts';
 import type { RecordRow } from '../records/record-row.ts';
@@ -18,6 +18,8 @@ export interface PluginRecords {
   get(type: string, id: string): Promise<RecordRow | null>;
   getMany(type: string | readonly string[], ids: readonly string[]): Promise<RecordRow[]>;
   list(type: string, args?: ListArgs): Promise<RecordPage>;
+  /** Every record `list` would page through with `args` (filter, orderBy, includeDeleted), read a page of 200 at a time. */
+  listAll(type: string, args?: Omit<ListArgs, 'first' | 'after' | 'last' | 'before'>): Promise<RecordRow[]>;
   /** The to-many relation `field` of each of `parentIds`, a page per parent. */
   listRelated(type: string, field: string, parentIds: readonly string[], args?: ListArgs): Promise<Map<string, RecordPage>>;
   create(type: string, input: RecordInput): Promise<RecordRow>;
@@ -60,6 +62,16 @@ export function bindRecords(records: TransactionalRecords, actor: Actor, snapsho
     get: async (type, id) => records.get(await scope(), type, id),
     getMany: async (type, ids) => records.getMany(await scope(), type, ids),
     list: async (type, args) => records.list(await scope(), type, args),
+    async listAll(type, args = {}) {
+      const rows: RecordRow[] = [];
+      const s = await scope();
+      for (let after: string | null = null; ; ) {
+        const page = await records.list(s, type, { ...args, first: MAX_PAGE_SIZE, after });
+        rows.push(...page.edges.map((e) => e.node));
+        if (!page.pageInfo.hasNextPage) return rows;
+        after = page.pageInfo.endCursor;
+      }
+    },
     listRelated: async (type, field, parentIds, args) => records.listRelated(await scope(), type, field, parentIds, args),
     create: async (type, input) => records.create(await scope(), type, input),
     createMany: async (type, inputs) => records.createMany(await scope(), type, inputs),

@@ -37,17 +37,6 @@ function fullName(data: Record<string, unknown>): string | undefined {
   return text([data.firstName, data.lastName].filter((v) => typeof v === 'string').join(' ')) ?? text(data.email);
 }
 
-/** Every record `query` pages through. */
-async function all(records: PluginRecords, type: string, filter: Record<string, unknown>): Promise<RecordRow[]> {
-  const rows: RecordRow[] = [];
-  let after: string | null = null;
-  for (;;) {
-    const page = await records.list(type, { filter, first: PAGE, after });
-    rows.push(...page.edges.map((e) => e.node));
-    if (!page.pageInfo.hasNextPage) return rows;
-    after = page.pageInfo.endCursor;
-  }
-}
 
 /** Checks the input and the records it names, before anything is written. */
 async function resolveNamed(tx: PluginRecords, input: ConvertLeadInput) {
@@ -68,12 +57,12 @@ async function resolveNamed(tx: PluginRecords, input: ConvertLeadInput) {
 
 /** Links the person to every activity the lead is linked to (activities follow the customer). */
 async function carryActivities(tx: PluginRecords, leadId: string, personId: string): Promise<void> {
-  const links = await all(tx, 'activityTarget', { targetId: { eq: leadId } });
+  const links = await tx.listAll('activityTarget', { filter: { targetId: { eq: leadId } } });
   const activities = [...new Set(links.map((l) => l.data.activity as string))];
   if (activities.length === 0) return;
   const existing = new Set<string>();
   for (let i = 0; i < activities.length; i += PAGE) {
-    const mine = await all(tx, 'activityTarget', { targetId: { eq: personId }, activityId: { in: activities.slice(i, i + PAGE) } });
+    const mine = await tx.listAll('activityTarget', { filter: { targetId: { eq: personId }, activityId: { in: activities.slice(i, i + PAGE) } } });
     for (const l of mine) existing.add(l.data.activity as string);
   }
   const inputs = activities.filter((a) => !existing.has(a)).map((activity) => ({ activity, target: personId }));

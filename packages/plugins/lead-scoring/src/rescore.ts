@@ -11,28 +11,10 @@ import type { ScoringRule } from './rules.ts';
 
 const PAGE = 200;
 
-/** Every record of `type` matching `filter`, page by page. */
-async function all(records: PluginRecords, type: string, filter: Record<string, unknown>): Promise<RecordRow[]> {
-  const rows: RecordRow[] = [];
-  let after: string | null = null;
-  for (;;) {
-    const page = await records.list(type, { filter, first: PAGE, after });
-    rows.push(...page.edges.map((e) => e.node));
-    if (!page.pageInfo.hasNextPage) return rows;
-    after = page.pageInfo.endCursor;
-  }
-}
 
 /** The active rules, in the order they were made. */
 export async function activeRules(records: PluginRecords): Promise<ScoringRule[]> {
-  const rows: RecordRow[] = [];
-  let after: string | null = null;
-  for (;;) {
-    const page = await records.list('scoringRule', { filter: { active: { eq: true } }, orderBy: [{ createdAt: 'ASC' }], first: PAGE, after });
-    rows.push(...page.edges.map((e) => e.node));
-    if (!page.pageInfo.hasNextPage) break;
-    after = page.pageInfo.endCursor;
-  }
+  const rows = await records.listAll('scoringRule', { filter: { active: { eq: true } }, orderBy: [{ createdAt: 'ASC' }] });
   return rows.map((r) => ({ ...(r.data as Omit<ScoringRule, 'id'>), id: r.id }));
 }
 
@@ -41,7 +23,7 @@ async function activitiesOf(records: PluginRecords, leadIds: readonly string[], 
   const byLead = new Map<string, LinkedActivity[]>(leadIds.map((id) => [id, []]));
   const types = [...new Set(rules.filter((r) => r.kind === 'activity' && r.activityType).map((r) => r.activityType!))];
   if (types.length === 0 || leadIds.length === 0) return byLead;
-  const links = await all(records, 'activityTarget', { targetId: { in: [...leadIds] } });
+  const links = await records.listAll('activityTarget', { filter: { targetId: { in: [...leadIds] } } });
   const ids = [...new Set(links.map((l) => String(l.data.activity)))];
   const activities = new Map<string, LinkedActivity>();
   for (let i = 0; i < ids.length; i += PAGE) {
