@@ -20,7 +20,8 @@ export interface EmbedTokenClaimNames {
   roles?: string;
 }
 
-interface EmbedTokenBase {
+/** What every embed token names: the user and the workspace, and its lifetime. */
+export interface EmbedTokenBase {
   /** The product's id of the user; the first token of an id makes it a member of the workspace. */
   userId: string;
   /** The Relata workspace the token is for. */

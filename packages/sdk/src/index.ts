@@ -1,15 +1,65 @@
 /**
- * @relata/sdk: what apps import to talk to Relata. For now a small typed GraphQL
- * client with Relata's errors, createEmbedToken for a product's backend, and
- * verifyWebhook for a webhook receiver; typed record APIs, subscriptions and
- * codegen arrive with the SDK issue.
+ * @relata/sdk: what apps import to talk to Relata. Browser-safe (Node gets
+ * ./node.ts: the same API with `ws` for subscriptions).
+ *
+ * - createClient: typed GraphQL requests with retries and typed errors,
+ *   `client.records('company')` for everyday record work, and subscriptions
+ *   that resume after a dropped connection;
+ * - defineRecordTypes: what `relata codegen` output is made of;
+ * - createEmbedToken for a product's backend, verifyWebhook for a webhook receiver.
  */
-export { createClient, type ClientOptions, type RelataClient, type RequestOptions } from './client.ts';
-export { RelataApiError, type ApiErrorEntry, type ApiFieldError } from './errors.ts';
+export {
+  createClient,
+  type ClientOptions,
+  type EventsOptions,
+  type RelataClient,
+  type SubscriptionOptions,
+} from './client/create-client.ts';
+export type { DocumentInput, TypedDocumentString } from './client/documents.ts';
+export type { RequestOptions, RetryOptions } from './client/http.ts';
+export {
+  apiError,
+  BadRequestError,
+  ConflictError,
+  ForbiddenError,
+  isRelataError,
+  NotFoundError,
+  RateLimitedError,
+  RelataApiError,
+  RelataNetworkError,
+  UnauthenticatedError,
+  ValidationError,
+  type ApiErrorEntry,
+  type ApiFieldError,
+  type RelataErrorCode,
+} from './errors.ts';
+export type {
+  EventKind,
+  IterateOptions,
+  ListOptions,
+  Page,
+  PageInfo,
+  RecordEvent,
+  RecordEventsOptions,
+  RecordsApi,
+  UpdateOptions,
+} from './records/records-api.ts';
+export {
+  defineRecordTypes,
+  type BaseRecord,
+  type RecordTypeDescriptor,
+  type RecordTypeMap,
+  type RecordTypes,
+  type RecordTypeShape,
+  type UntypedRecordTypes,
+  type UntypedShape,
+} from './records/types.ts';
+export type { ResumableSubscription } from './subscriptions/index.ts';
 export {
   createEmbedToken,
   DEFAULT_EMBED_TOKEN_TTL,
   type EmbedTokenAlgorithm,
+  type EmbedTokenBase,
   type EmbedTokenClaimNames,
   type EmbedTokenOptions,
 } from './embed-token.ts';
