@@ -95,7 +95,13 @@ async function sharedSubscribe(args: ExecutionArgs, formatError: (error: unknown
       return this;
     },
     async next() {
-      const next = await events.next();
+      let next: IteratorResult<object>;
+      try {
+        next = await events.next();
+      } catch (error) {
+        // A stream's error (a bad cursor) in the contract's form: graphql-ws keeps a thrown GraphQLError's extensions.
+        throw formatError(error);
+      }
       if (next.done) return next;
       const value = await sharedResult(next.value, args.schema, key, async () => {
         const result = await execute({ ...args, rootValue: next.value });
