@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../../server/tests/helpers.ts';
-import { ConflictError, createClient, NotFoundError, ValidationError, type RelataClient } from '../src/index.ts';
+import { ConflictError, NotFoundError, ValidationError, type RelataClient } from '../src/index.ts';
+import { createClient } from '../src/node.ts';
 
 describe('client.records (untyped, discovered)', () => {
   let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -86,5 +87,26 @@ describe('client.records (untyped, discovered)', () => {
     const error = await client.records('spaceship').list().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotFoundError);
     expect((error as Error).message).toContain('"spaceship"');
+  });
+
+  it("subscribes to a type's changes with its filter, records selected as everywhere else", async () => {
+    const invoices = client.records('invoice');
+    const events = invoices.events({ filter: { status: { eq: 'paid' } }, kinds: ['CREATED', 'UPDATED'] });
+    const first = events.next();
+    let delivered = false;
+    void first.finally(() => (delivered = true));
+    // Without `after`, a subscription sees what commits once it is open: write until it has seen one.
+    const paid: string[] = [];
+    for (let i = 0; !delivered && i < 100; i++) {
+      await invoices.create({ number: `E-draft-${i}`, status: 'draft' });
+      paid.push((await invoices.create({ number: `E-${i}`, status: 'paid', total: { amount: '5.00', currency: 'EUR' } })).id);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const { value } = await first;
+    expect(paid).toContain(value!.recordId);
+    expect(value).toMatchObject({ kind: 'CREATED', type: 'invoice', record: { id: value!.recordId, status: 'paid', total: { amount: '5.00', currency: 'EUR' } } });
+    expect(events.cursor).toBe(value!.cursor);
+    await events.close();
+    await client.close();
   });
 });
