@@ -192,17 +192,19 @@ async function main() {
 
     const rounds = { iterations: config.iterations, warmup: config.warmup };
     log(`\nPage of 50 (${config.iterations} rounds after ${config.warmup} warm-up)...`);
-    const pageRuns = await measureInterleaved({ raw: clients.rawPage, engine: clients.enginePage, graphql: clients.gqlPage }, rounds);
-    const page = { raw: pageRuns.raw!, engine: pageRuns.engine!, graphql: pageRuns.graphql! };
+    const pageRuns = await measureInterleaved({ raw: clients.rawPage, engine: clients.enginePage, graphql: clients.gqlPage, sdk: clients.sdkPage }, rounds);
+    const page = { raw: pageRuns.raw!, engine: pageRuns.engine!, graphql: pageRuns.graphql!, sdk: pageRuns.sdk! };
     line('(a) raw SQL', page.raw, page.raw);
     line('(b) engine.records.list', page.engine, page.raw);
     line('(c) GraphQL over HTTP', page.graphql, page.raw);
+    line("(c') SDK records.list over HTTP", page.sdk, page.raw);
 
     log(`\nCreate one deal...`);
-    const createRuns = await measureInterleaved({ raw: clients.rawCreate, graphql: clients.gqlCreate }, rounds);
-    const create = { raw: createRuns.raw!, graphql: createRuns.graphql! };
+    const createRuns = await measureInterleaved({ raw: clients.rawCreate, graphql: clients.gqlCreate, sdk: clients.sdkCreate }, rounds);
+    const create = { raw: createRuns.raw!, graphql: createRuns.graphql!, sdk: createRuns.sdk! };
     line('(d) raw SQL INSERT', create.raw, create.raw);
     line('(d) GraphQL createDeal', create.graphql, create.raw);
+    line("(d') SDK records.create", create.sdk, create.raw);
 
     log(`\nThroughput, ${config.concurrency} concurrent, ${config.seconds} s each...`);
     const tpOpts = { concurrency: config.concurrency, seconds: config.seconds };

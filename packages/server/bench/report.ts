@@ -37,8 +37,8 @@ export interface Results {
   machine: Machine;
   config: { records: number; iterations: number; warmup: number; concurrency: number; seconds: number; bulkRounds: number };
   seeded: Seeded;
-  page: { raw: Summary; engine: Summary; graphql: Summary };
-  create: { raw: Summary; graphql: Summary };
+  page: { raw: Summary; engine: Summary; graphql: Summary; sdk: Summary };
+  create: { raw: Summary; graphql: Summary; sdk: Summary };
   throughput: { graphql: Throughput; raw: Throughput };
   plans: PlanResult[];
   profile: Profile;
@@ -182,6 +182,7 @@ export function renderMarkdown(r: Results): string {
         ['(a) raw SQL (pg.Pool)', r.page.raw],
         ['(b) engine.records.list', r.page.engine],
         ['(c) GraphQL over HTTP', r.page.graphql],
+        ["(c') SDK `client.records('deal').list(...)` over HTTP", r.page.sdk],
       ],
       r.page.raw,
     ),
@@ -206,6 +207,7 @@ export function renderMarkdown(r: Results): string {
       [
         ['(d) raw SQL INSERT (pg.Pool)', r.create.raw],
         ['(d) GraphQL createDeal over HTTP', r.create.graphql],
+        ["(d') SDK `client.records('deal').create(...)` over HTTP", r.create.sdk],
       ],
       r.create.raw,
     ),

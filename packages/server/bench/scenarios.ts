@@ -7,6 +7,9 @@
 import { systemActor, type Engine, type RecordScope } from '@relata/core';
 import type pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
+// The SDK as an app uses it. The bench is repository tooling, not part of the server package, and
+// @relata/sdk depends on @relata/server (its testkit): a relative import keeps the packages' graph acyclic.
+import { createClient } from '../../sdk/src/node.ts';
 import { dealData, prng, type Seeded } from './seed.ts';
 
 /** The page every read scenario asks for. */
@@ -70,6 +73,9 @@ export async function createClients(engine: Engine, pool: pg.Pool, seeded: Seede
     return body.data;
   }
 
+  // What the SDK's records API selects for a deal is every field, as DEAL_SELECTION: the same response.
+  const sdk = createClient({ url: `${baseUrl}/graphql`, token: seeded.apiKey, retry: false }).records('deal');
+
   return {
     scope,
     /** (a) raw SQL page. */
@@ -91,6 +97,11 @@ export async function createClients(engine: Engine, pool: pg.Pool, seeded: Seede
       const data = await gql<PageData>(GQL_PAGE, GQL_PAGE_VARIABLES);
       return data.deals.edges.map((e) => e.node.id);
     },
+    /** (c') the SDK's records API over HTTP: `client.records('deal').list(...)`. */
+    async sdkPage() {
+      const page = await sdk.list({ filter: { stage: { eq: PAGE.stage } }, orderBy: [{ amount: 'DESC' }], first: PAGE.size });
+      return page.records.map((r) => r.id);
+    },
     /** (d) raw SQL create. */
     async rawCreate() {
       const { rows } = await pool.query(RAW_INSERT_SQL, [seeded.workspaceId, uuidv7(), seeded.objectTypeId, JSON.stringify(nextDeal())]);
@@ -100,6 +111,11 @@ export async function createClients(engine: Engine, pool: pg.Pool, seeded: Seede
     async gqlCreate() {
       const data = await gql<{ createDeal: { id: string } }>(GQL_CREATE, { input: nextDeal() });
       if (!data.createDeal?.id) throw new Error('createDeal returned no id');
+    },
+    /** (d') SDK create. */
+    async sdkCreate() {
+      const record = await sdk.create(nextDeal());
+      if (!record.id) throw new Error('client.records(deal).create returned no id');
     },
     /** A request the server answers without GraphQL or the database (404): the HTTP floor. */
     async httpFloor() {
@@ -113,18 +129,19 @@ export async function createClients(engine: Engine, pool: pg.Pool, seeded: Seede
 
 export type Clients = Awaited<ReturnType<typeof createClients>>;
 
-/** Fails loudly unless (a), (b) and (c) return the same ids in the same order. */
+/** Fails loudly unless (a), (b), (c) and (c') return the same ids in the same order. */
 export async function verifySamePage(clients: Clients): Promise<string[]> {
-  const [raw, direct, viaGraphql] = [await clients.rawPage(), await clients.enginePage(), await clients.gqlPage()];
+  const [raw, direct, viaGraphql, viaSdk] = [await clients.rawPage(), await clients.enginePage(), await clients.gqlPage(), await clients.sdkPage()];
   const problems: string[] = [];
   if (raw.length !== PAGE.size) problems.push(`raw SQL returned ${raw.length} rows, expected ${PAGE.size}`);
   const same = (a: string[], b: string[]) => a.length === b.length && a.every((id, i) => id === b[i]);
   if (!same(raw, direct)) problems.push('engine.records.list ids differ from the raw SQL ids');
   if (!same(raw, viaGraphql)) problems.push('GraphQL ids differ from the raw SQL ids');
+  if (!same(raw, viaSdk)) problems.push('SDK ids differ from the raw SQL ids');
   if (problems.length > 0) {
     const show = (ids: string[]) => ids.slice(0, 5).join(', ') + (ids.length > 5 ? ', ...' : '');
     throw new Error(
-      `The three ways of reading the page disagree:\n  - ${problems.join('\n  - ')}\n` +
+      `The four ways of reading the page disagree:\n  - ${problems.join('\n  - ')}\n` +
         `  raw:     ${show(raw)}\n  engine:  ${show(direct)}\n  graphql: ${show(viaGraphql)}`,
     );
   }
