@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import { Command } from 'commander';
 import { apiKeyCommand } from './api-key.ts';
+import { codegenCommand } from './codegen.ts';
 import { ENVIRONMENT_HELP, reportError } from './common.ts';
 import { migrateCommand } from './migrate.ts';
 import { pluginCommand } from './plugin.ts';
@@ -26,7 +27,8 @@ export function createProgram(): Command {
     .addCommand(workspaceCommand())
     .addCommand(apiKeyCommand())
     .addCommand(webhookCommand())
-    .addCommand(pluginCommand());
+    .addCommand(pluginCommand())
+    .addCommand(codegenCommand());
 }
 
 /**
