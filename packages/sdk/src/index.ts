@@ -7,6 +7,8 @@
  *   that resume after a dropped connection;
  * - defineRecordTypes: what `relata codegen` output is made of;
  * - createEmbedToken for a product's backend, verifyWebhook for a webhook receiver.
+ *
+ * @module @relata/sdk
  */
 export {
   createClient,

@@ -15,11 +15,13 @@
  * PostgreSQL when RELATA_TEST_DATABASE_URL is set): the SDK's main entry
  * stays browser-safe and never imports this. Needs @relata/core and
  * @relata/server installed next to @relata/sdk.
+ *
+ * @module @relata/sdk/testing
  */
 import { startEngine, startPluginWorkers, type DatabaseOptions, type Engine, type JobRun, type PluginWorkerOptions, type PluginWorkers } from '@relata/core';
 import { createPostgresTestDatabaseUrl } from '@relata/core/testing';
 import type { AnyPlugin, PluginRecords } from '@relata/core/plugin';
-import { checkPluginConfig, createHttpServer, createWorkspace } from '@relata/server';
+import { checkPluginConfig, createHttpServer, createWorkspace, type AuthOptions } from '@relata/server';
 
 /** Options of createTestServer. */
 export interface TestServerOptions {
@@ -41,6 +43,13 @@ export interface TestServerOptions {
    * handler is retried after 10, 20, 40 and 80 ms instead of seconds.
    */
   workers?: PluginWorkerOptions;
+  /**
+   * Credentials the server accepts besides API keys, passed to createHttpServer:
+   * `{ jwt: { secret, clockToleranceSeconds: 30, claims: { user: 'sub', workspace: 'workspaceId', roles: 'roles' } } }`
+   * accepts the HS256 tokens createEmbedToken mints with that secret (docs/security.md).
+   * @default API keys only
+   */
+  auth?: AuthOptions;
 }
 
 /** What one GraphQL request answered (the JSON body). */
@@ -93,7 +102,7 @@ export async function createTestServer(options: TestServerOptions): Promise<Test
     if (created.failed) throw created.failed.error;
     const { actor } = await engine.workspaces.authenticate(created.apiKey);
     workers = await startPluginWorkers(engine, { auto: false, ...options.workers, retry: { baseDelayMs: 10, maxDelayMs: 80, ...options.workers?.retry } });
-    http = createHttpServer({ engine });
+    http = createHttpServer({ engine, auth: options.auth });
     const { url: base } = await http.listen(0, '127.0.0.1');
     const url = `${base}/graphql`;
     const lastEvent = async () => (await engine.db.sql.query<{ last: string | null }>('SELECT max("seq")::text AS "last" FROM "record_event"')).rows[0]?.last ?? null;

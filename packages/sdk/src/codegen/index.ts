@@ -9,6 +9,8 @@
  * import { writeWorkspaceTypes } from '@relata/sdk/codegen';
  * await writeWorkspaceTypes({ url: 'http://localhost:4000/graphql', token: process.env.RELATA_TOKEN!, out: 'src/generated' });
  * ```
+ *
+ * @module @relata/sdk/codegen
  */
 export {
   describeWritten,
