@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collect, type Result } from '../../server/tests/cli-process.ts';
 import type { TestServer } from '../src/testing.ts';
 import { createCodegenWorkspace } from './fixtures/codegen-workspace.ts';
 
@@ -18,11 +19,6 @@ const RELATA_BIN = fileURLToPath(new URL('../../server/bin/relata.js', import.me
 const SDK_BIN = fileURLToPath(new URL('../bin/relata-codegen.js', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('./fixtures/generated/relata.ts', import.meta.url));
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 const tempDirs: string[] = [];
 function tempDir(): string {
@@ -36,14 +32,7 @@ function run(bin: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = 
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
   if (!('RELATA_TOKEN' in env)) delete childEnv.RELATA_TOKEN;
   const child = spawn(process.execPath, [bin, ...args], { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return collect(child);
 }
 
 const commands = [

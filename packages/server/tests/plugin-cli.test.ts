@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPostgresTestDatabaseUrl } from '@relata/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collect, type Result } from './cli-process.ts';
 import { startServerProcess, stopAll } from './server-process.ts';
 
 const BIN = fileURLToPath(new URL('../bin/relata.js', import.meta.url));
@@ -21,11 +22,6 @@ const CONFIG = fixture('plugin-cli.config.ts');
 const adminUrl = process.env.RELATA_TEST_DATABASE_URL;
 const tempDirs: string[] = [];
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 function tempDir(prefix = 'relata-plugin-cli-'): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -38,14 +34,7 @@ function relata(args: string[], env: Record<string, string>): Promise<Result> {
   if (!env.DATABASE_URL) delete childEnv.DATABASE_URL;
   if (env.RELATA_CONFIG === '') delete childEnv.RELATA_CONFIG;
   const child = spawn(process.execPath, [BIN, ...args], { cwd: tempDir(), env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return collect(child);
 }
 
 const json = <T>(result: Result): T => {

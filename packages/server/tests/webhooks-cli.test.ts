@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPostgresTestDatabaseUrl } from '@relata/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collect, type Result } from './cli-process.ts';
 import { verifyWebhook } from '../../sdk/src/index.ts';
 import { startServerProcess, stopAll } from './server-process.ts';
 import { startReceiver, type Receiver } from './webhook-receiver.ts';
@@ -20,11 +21,6 @@ const BIN = fileURLToPath(new URL('../bin/relata.js', import.meta.url));
 const adminUrl = process.env.RELATA_TEST_DATABASE_URL;
 const tempDirs: string[] = [];
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 const NO_PLUGINS = fileURLToPath(new URL('./fixtures/no-plugins.config.ts', import.meta.url));
 
@@ -35,14 +31,7 @@ function relata(args: string[], env: Record<string, string>): Promise<Result> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, RELATA_CONFIG: NO_PLUGINS, ...env };
   if (!env.DATABASE_URL) delete childEnv.DATABASE_URL;
   const child = spawn(process.execPath, [BIN, ...args], { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return collect(child);
 }
 
 describe(`relata webhook (${adminUrl ? 'PostgreSQL' : 'PGlite'})`, () => {
