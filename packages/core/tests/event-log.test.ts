@@ -71,6 +71,8 @@ describe('change log', () => {
   it('logs nothing for a write that fails, and logs what cascades, link changes and bulk writes change', async () => {
     const s = await scope();
     const globex = await engine.records.create(s, 'company', { name: 'Globex' });
+    // Where the log is readable up to is cluster-wide on PostgreSQL: wait until Globex's event is below it, or start() could come before it.
+    await engine.events.settled();
     const from = await engine.events.start();
     await expect(engine.records.create(s, 'company', { name: 'Globex' })).rejects.toMatchObject({ code: 'CONFLICT' });
     await expect(engine.records.createMany(s, 'person', [{ name: 'ok' }, { name: 'bad', company: '01a20000-0000-7000-8000-000000000000' }])).rejects.toMatchObject({
@@ -144,6 +146,7 @@ describe('change log order', () => {
       const { actor } = await t.workspace();
       await t.engine.metadata.createObjectType(actor, { apiName: 'item', pluralApiName: 'items' });
       const s = { actor, metadata: await t.engine.metadata.snapshot(actor.workspaceId) };
+      await t.engine.events.settled();
       const from = await t.engine.events.start();
       // 150 events in one transaction (seq 1..150: 2, 10 and 100 sort differently as text).
       const created = await t.engine.records.createMany(s, 'item', Array.from({ length: 150 }, () => ({})));

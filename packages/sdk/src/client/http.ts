@@ -82,7 +82,7 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /** A function that sends one GraphQL request with retries and returns its `data`. */
 export function createHttpTransport(options: HttpOptions) {
-  const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
+  const doFetch = options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args));
   const retry = options.retry === false ? { retries: 0 } : options.retry ?? {};
   const retries = retry.retries ?? 3;
   const baseDelayMs = retry.baseDelayMs ?? 250;

@@ -161,7 +161,11 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
       await Promise.all([...subscriptions].map((s) => s.close()));
       for (const done of [...waits]) done();
       clearTimeout(pongTimer);
-      await client.dispose();
+      // While a connection is being retried, graphql-ws's dispose rejects with the close it makes itself
+      // (1000 'All Subscriptions Gone'): that is the close asked for, not a failure.
+      await Promise.resolve(client.dispose()).catch((error: unknown) => {
+        if (!isCloseLike(error)) throw error;
+      });
       // Resolves once the socket is closed (a server that never answers the close: not longer than a second).
       if (socketClosed) {
         let timer: ReturnType<typeof setTimeout> | undefined;
