@@ -102,6 +102,17 @@ describe(`relata webhook (${adminUrl ? 'PostgreSQL' : 'PGlite'})`, () => {
       const [request] = receiver.requestsOf(hook.id);
       const verified = await verifyWebhook({ secret: renewed.secret, body: request!.body, headers: request!.headers });
       expect(verified.events.map((e) => [e.kind, e.record.name])).toEqual([['CREATED', 'Over the wire']]);
+      // The receiver has the request before the server has recorded its answer: wait for that before stopping it
+      // (a stop hands an attempt in flight back to the next process, pending).
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const { data } = (await gql(`query { webhookDeliveries(webhookId: "${hook.id}") { edges { node { status } } } }`)) as {
+          data: { webhookDeliveries: { edges: Array<{ node: { status: string } }> } };
+        };
+        if (data.webhookDeliveries.edges[0]?.node.status === 'SUCCEEDED') break;
+        if (Date.now() > deadline) throw new Error(`the delivery was not recorded as succeeded: ${JSON.stringify(data)}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
     } finally {
       expect(await server.stop()).toBe(0);
     }
